@@ -1,0 +1,1 @@
+"""Channel connectors: one package per channel, one contract (`base`), one registry."""
