@@ -1,0 +1,27 @@
+"""Validation issues: a message with the line and column it refers to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One problem in a protocol document, at a 1-based line and column."""
+
+    line: int
+    column: int
+    message: str
+
+    def format(self, filename: str) -> str:
+        """Render as `FILE:LINE:COL: message`, the form editors and CI understand."""
+        return f"{filename}:{self.line}:{self.column}: {self.message}"
+
+
+class ProtocolInvalid(ValueError):
+    """Raised by `load_protocol` when a document has issues; `.issues` lists them."""
+
+    def __init__(self, issues: list[Issue], filename: str = "<protocol>") -> None:
+        self.issues = sorted(issues)
+        self.filename = filename
+        super().__init__("\n".join(issue.format(filename) for issue in self.issues))
