@@ -26,10 +26,6 @@ SYMBOLS = {
     "lte": "≤",
     "in": "in",
     "not_in": "not in",
-    "contains": "contains",
-    "any_of": "contains any of",
-    "all_of": "contains all of",
-    "none_of": "contains none of",
 }
 _RANK = {level: index for index, level in enumerate(URGENCY_LEVELS)}
 
@@ -197,8 +193,13 @@ def _explain_list(name: str, op: str, target: Any, value: Any, held: bool) -> st
         if not value:
             return f"no {name} found" if held else f"no {name} found, but required"
         return f"{name} {shown} found" + ("" if held else ", but none allowed")
-    if op == "none_of" and held:
-        return f"{name} {shown} has none of {format_value(target)}"
-    symbol = SYMBOLS[op]
-    verdict = "" if held else "not "
-    return f"{name} {shown} {verdict}{symbol} {format_value(target)}"
+    yes, no = _LIST_PHRASES[op]
+    return f"{name} {shown} {yes if held else no} {format_value(target)}"
+
+
+_LIST_PHRASES = {
+    "contains": ("contains", "does not contain"),
+    "any_of": ("contains one of", "contains none of"),
+    "all_of": ("contains all of", "does not contain all of"),
+    "none_of": ("contains none of", "contains some of"),
+}

@@ -84,7 +84,7 @@ def outcome_of(protocol: Protocol, rule: Rule, trace: tuple[str, ...]) -> Evalua
         rule_id=rule.id,
         rule_title=rule.title,
         protocol_version=protocol.version,
-        trace=trace + (_decision_line(rule),),
+        trace=(*trace, _decision_line(rule)),
         house_rule=out.house_rule,
         note=out.note,
     )

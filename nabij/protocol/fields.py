@@ -90,7 +90,9 @@ def _specs() -> dict[str, FieldSpec]:
         FieldSpec("crisis_mode", BOOL, c, "crisis_mode", default=False),
     ]
     for name in vocab.MESSAGE_TYPES:
-        specs.append(FieldSpec(f"type_score.{name}", NUMBER, a, f"type_scores.{name}", low=0, high=1))
+        specs.append(
+            FieldSpec(f"type_score.{name}", NUMBER, a, f"type_scores.{name}", low=0, high=1)
+        )
     for name in vocab.EMOTIONS:
         specs.append(
             FieldSpec(f"emotion_score.{name}", NUMBER, a, f"emotion_scores.{name}", low=0, high=1)
@@ -219,8 +221,10 @@ def _fallback(spec: FieldSpec, source: Mapping[str, Any], notes: list[str] | Non
         value = MISSING
         instead = "treated as absent (conditions on it do not match)"
     if notes is not None:
-        outer = spec.key.split(".", 1)[0]
+        outer, _, inner = spec.key.partition(".")
         raw = source.get(outer)
+        if inner and isinstance(raw, Mapping):
+            raw = raw.get(inner)
         state = "missing" if raw is None or raw == [] or raw == {} else "malformed"
         notes.append(f"input: {spec.name} is {state} in the {spec.source}; {instead}")
     return value

@@ -46,7 +46,12 @@ class SimulationResult:
     def rows(self) -> list[tuple[str, int, int, int]]:
         """Return (action, before, after, difference) for every action, in protocol order."""
         return [
-            (action, self.before[action], self.after[action], self.after[action] - self.before[action])
+            (
+                action,
+                self.before[action],
+                self.after[action],
+                self.after[action] - self.before[action],
+            )
             for action in ACTIONS
         ]
 

@@ -51,7 +51,16 @@ TOP_KEYS = (
 )
 REQUIRED_TOP = ("version", "name", "rules")
 RULE_KEYS = ("id", "title", "description", "when", "then")
-THEN_KEYS = ("action", "reason", "deadline_hours", "team", "templates", "confirm", "house_rule", "note")
+THEN_KEYS = (
+    "action",
+    "reason",
+    "deadline_hours",
+    "team",
+    "templates",
+    "confirm",
+    "house_rule",
+    "note",
+)
 KIND_OPERATORS = {
     NUMBER: SCALAR_OPERATORS,
     COUNT: SCALAR_OPERATORS,
@@ -108,7 +117,9 @@ def load_protocol_file(path: str | FilePath) -> Protocol:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProtocolInvalid([Issue(1, 1, f"the file is not UTF-8 text ({exc.reason})")], str(path)) from None
+        raise ProtocolInvalid(
+            [Issue(1, 1, f"the file is not UTF-8 text ({exc.reason})")], str(path)
+        ) from None
     return load_protocol(text, str(path))
 
 
@@ -169,7 +180,7 @@ class _Checker:
         if value is None:
             return ""
         if isinstance(value, dict | list) or isinstance(value, bool):
-            self.error(("version",), "version must be a text such as \"2026.1\"")
+            self.error(("version",), 'version must be a text such as "2026.1"')
             return ""
         # Keep the version as written: an unquoted 2026.10 must not become 2026.1.
         return self.doc.raw.get(("version",), str(value)).strip()
@@ -193,7 +204,9 @@ class _Checker:
         for rule_id, text in value.items():
             path = ("house_rules", rule_id)
             if not HOUSE_RULE_ID.match(rule_id):
-                self.error(path, f"house rule id '{rule_id}' must be letters, digits, _ . or -", key=True)
+                self.error(
+                    path, f"house rule id '{rule_id}' must be letters, digits, _ . or -", key=True
+                )
             elif not isinstance(text, str) or not text.strip():
                 self.error(path, f"house rule '{rule_id}' needs its text")
             else:
@@ -210,7 +223,9 @@ class _Checker:
         result: list[str] = []
         for index, item in enumerate(value):
             if not isinstance(item, str) or not SLUG.match(item):
-                self.error((key, index), f"{key} entries must be lower-case names like 'wijkbeheer'")
+                self.error(
+                    (key, index), f"{key} entries must be lower-case names like 'wijkbeheer'"
+                )
             elif item in result:
                 self.error((key, index), f"'{item}' is listed twice in {key}")
             else:
@@ -241,7 +256,9 @@ class _Checker:
         before = len(self.issues)
         for key in item:
             if key not in RULE_KEYS:
-                self.error((*path, key), f"unknown rule field '{key}'{suggest(key, RULE_KEYS)}", key=True)
+                self.error(
+                    (*path, key), f"unknown rule field '{key}'{suggest(key, RULE_KEYS)}", key=True
+                )
         for key in ("id", "title", "when", "then"):
             if key not in item:
                 self.error(path, f"rule {position} is missing '{key}'")
@@ -250,7 +267,9 @@ class _Checker:
             if not isinstance(rule_id, str) or not SLUG.match(rule_id):
                 self.error((*path, "id"), "rule id must be a lower-case name like 'noodkreet'")
             elif rule_id in seen:
-                self.error((*path, "id"), f"duplicate rule id '{rule_id}' (first at line {seen[rule_id]})")
+                self.error(
+                    (*path, "id"), f"duplicate rule id '{rule_id}' (first at line {seen[rule_id]})"
+                )
             else:
                 seen[rule_id] = self.doc.position(path)[0]
         title = self._text(item, (*path, "title"), required=True)
@@ -375,7 +394,9 @@ class _Checker:
                 return _BAD
             return value
         if isinstance(value, bool):
-            self.error(path, f"{spec.name} needs a text; YAML read this as {str(value).lower()} — quote it")
+            self.error(
+                path, f"{spec.name} needs a text; YAML read this as {str(value).lower()} — quote it"
+            )
             return _BAD
         if not isinstance(value, str) or not value:
             self.error(path, f"{spec.name} needs a text value, not {value!r}")
@@ -389,14 +410,20 @@ class _Checker:
         return value
 
     def _number(self, spec: FieldSpec, value: Any, path: Path) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             self.error(path, f"{spec.name} needs a number, not {value!r}")
             return _BAD
         if spec.kind == COUNT and (value < 0 or value != int(value)):
             self.error(path, f"{spec.name} is a count; use a whole number ≥ 0")
             return _BAD
         if spec.low is not None and spec.high is not None and not spec.low <= value <= spec.high:
-            self.error(path, f"{value} is outside the range {spec.low:g}..{spec.high:g} of {spec.name}")
+            self.error(
+                path, f"{value} is outside the range {spec.low:g}..{spec.high:g} of {spec.name}"
+            )
             return _BAD
         return int(value) if spec.kind == COUNT else float(value)
 
@@ -409,7 +436,11 @@ class _Checker:
         before = len(self.issues)
         for key in value:
             if key not in THEN_KEYS:
-                self.error((*path, key), f"unknown outcome field '{key}'{suggest(key, THEN_KEYS)}", key=True)
+                self.error(
+                    (*path, key),
+                    f"unknown outcome field '{key}'{suggest(key, THEN_KEYS)}",
+                    key=True,
+                )
         for key in ("action", "reason"):
             if key not in value:
                 self.error(path, f"the outcome is missing '{key}'")
@@ -417,7 +448,9 @@ class _Checker:
         if "action" in value and action not in ACTIONS:
             shown = action if isinstance(action, str) else repr(action)
             hint = suggest(str(action), ACTIONS)
-            self.error((*path, "action"), f"unknown action '{shown}'{hint} (known: {', '.join(ACTIONS)})")
+            self.error(
+                (*path, "action"), f"unknown action '{shown}'{hint} (known: {', '.join(ACTIONS)})"
+            )
         reason = value.get("reason")
         if "reason" in value and (not isinstance(reason, str) or not SLUG.match(reason)):
             self.error((*path, "reason"), "reason must be a lower-case code like 'provocatie'")
@@ -432,7 +465,9 @@ class _Checker:
             hint = suggest(str(house_rule), self.house_rules)
             self.error((*path, "house_rule"), f"unknown house rule '{house_rule}'{hint}")
         if action == "verbergen" and house_rule is None:
-            self.error(path, "action verbergen needs a house_rule: the statement of reasons cites it")
+            self.error(
+                path, "action verbergen needs a house_rule: the statement of reasons cites it"
+            )
         note = value.get("note")
         if note is not None and not isinstance(note, str):
             self.error((*path, "note"), "note must be a text")
@@ -445,7 +480,11 @@ class _Checker:
     def _deadline(self, value: Any, path: Path) -> float | None:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             self.error(path, f"deadline_hours needs a number of business hours, not {value!r}")
             return None
         if not 0 <= value <= MAX_DEADLINE_HOURS:
@@ -453,7 +492,9 @@ class _Checker:
             return None
         return float(value)
 
-    def _member(self, value: Any, known: tuple[str, ...], what: str, where: str, path: Path) -> str | None:
+    def _member(
+        self, value: Any, known: tuple[str, ...], what: str, where: str, path: Path
+    ) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str) or value not in known:
