@@ -1,0 +1,94 @@
+"""Plain-Dutch (B1) measures: sentences, syllables, Flesch-Douma score, passive voice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n+")
+_WORD = re.compile(r"https?://\S+|[\w@#][\w'’@#.-]*\w|\w", re.UNICODE)
+# A vowel group is one syllable; a letter with a diaeresis starts a new one (geïnformeerd).
+_VOWEL_GROUP = re.compile(r"(?:ij|[aeiouyàáâäèéêëìíîòóôöùúûü])+|[ïë]", re.IGNORECASE)
+
+PASSIVE_AUX = r"(?:word|wordt|worden|werd|werden)"
+STATE_AUX = r"(?:is|zijn|was|waren)"
+# Past participles: ge-...-d/t/en (also in separable verbs: opgehaald) and be-/ver-/ont-/her-.
+PARTICIPLE = r"(?:\w*ge\w{2,}(?:d|t|en)|(?:be|ver|ont|her|er)\w{2,}(?:d|t))"
+_PASSIVE = re.compile(
+    rf"\b{PASSIVE_AUX}\b(?:[ \t,]+[\w'-]+){{0,6}}?[ \t,]+{PARTICIPLE}\b"
+    rf"|\b{STATE_AUX}\b(?:[ \t,]+[\w'-]+){{0,6}}?[ \t,]+{PARTICIPLE}[ \t]+door\b",
+    re.IGNORECASE | re.UNICODE,
+)
+# Participle look-alikes that are no participle.
+_NOT_PARTICIPLE = frozenset(
+    {"gemeente", "gemeenten", "geleden", "gegevens", "genoeg", "gezond", "geld", "gebied",
+     "gerecht", "gezicht", "gebeurt", "gewoon", "gelegenheid", "getal", "gezet"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its character span in the text."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def words(self) -> list[str]:
+        """The words of the sentence."""
+        return _WORD.findall(self.text)
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split a text into sentences with spans (simple punctuation rules)."""
+    result: list[Sentence] = []
+    pos = 0
+    for match in _SENTENCE_END.finditer(text):
+        _add_sentence(result, text, pos, match.start())
+        pos = match.end()
+    _add_sentence(result, text, pos, len(text))
+    return result
+
+
+def _add_sentence(result: list[Sentence], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped and _WORD.search(stripped):
+        offset = start + chunk.index(stripped)
+        result.append(Sentence(offset, offset + len(stripped), stripped))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text (URLs count as one word)."""
+    return _WORD.findall(text)
+
+
+def syllables(word: str) -> int:
+    """Approximate the number of syllables of a Dutch word (vowel groups)."""
+    if word.lower().startswith(("http://", "https://")):
+        return 1
+    return max(1, len(_VOWEL_GROUP.findall(word)))
+
+
+def flesch_douma(text: str) -> float | None:
+    """Flesch-Douma reading ease: 206.835 - 0.93 * words/sentence - 77 * syllables/word."""
+    found = sentences(text)
+    all_words = [w for s in found for w in s.words]
+    if not all_words:
+        return None
+    per_sentence = len(all_words) / len(found)
+    per_word = sum(syllables(w) for w in all_words) / len(all_words)
+    return round(206.835 - 0.93 * per_sentence - 77.0 * per_word, 1)
+
+
+def passive_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of passive constructions ("wordt opgehaald", "is besloten door")."""
+    spans = []
+    for match in _PASSIVE.finditer(text):
+        last = re.findall(r"[\w'-]+", match.group(0))
+        participle = last[-2] if last[-1].lower() == "door" else last[-1]
+        if participle.lower() in _NOT_PARTICIPLE:
+            continue
+        spans.append((match.start(), match.end()))
+    return spans
