@@ -178,6 +178,9 @@ class OutboundReply:
     subject: str = ""
     content_warning: str = ""
     idempotency_key: str = ""  # stable per reply, so a retried send is not doubled
+    # When the resident last wrote in this conversation: messaging windows (WhatsApp,
+    # Messenger, Instagram DMs) count from it. None: the answered message's time is used.
+    last_inbound_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
