@@ -1,0 +1,101 @@
+"""Working on conversations: access, internal notes, replies, assignment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from nabij.actions.audit import do_record_audit_event
+from nabij.actions.errors import ActionError, PermissionDenied
+from nabij.actions.roles import has_capability
+from nabij.models import Conversation, Message, Reply
+
+MAX_NOTE = 10_000
+MAX_REPLY = 20_000
+
+
+def access_conversation(user: Any, conversation_id: int) -> Conversation:
+    """The conversation, if the user may work on conversations."""
+    if not has_capability(user, "work_inbox"):
+        raise PermissionDenied("you may not open conversations")
+    conv = (
+        Conversation.objects.select_related("channel", "contact", "assignee", "team")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conv is None:
+        raise ActionError("conversation not found")
+    return conv
+
+
+def check_text(text: str, limit: int, what: str) -> str:
+    """Strip and validate a text typed by a person."""
+    cleaned = (text or "").replace("\x00", "").strip()
+    if not cleaned:
+        raise ActionError(f"the {what} is empty")
+    if len(cleaned) > limit:
+        raise ActionError(f"the {what} is longer than {limit} characters")
+    return cleaned
+
+
+def do_add_note(user: Any, conv: Conversation, text: str) -> Message:
+    """Add an internal note (never sent to the resident)."""
+    text = check_text(text, MAX_NOTE, "note")
+    now = timezone.now()
+    note = Message.objects.create(
+        conversation=conv,
+        channel=conv.channel,
+        author_user=user,
+        direction=Message.Direction.NOTE,
+        text=text,
+        sent_at=now,
+        public=False,
+    )
+    conv.message_count += 1
+    conv.last_message_at = max(conv.last_message_at, now)
+    conv.save(update_fields=["message_count", "last_message_at"])
+    do_record_audit_event(user, "note.added", note, {"conversation": conv.pk})
+    return note
+
+
+def do_store_reply(
+    user: Any, conv: Conversation, text: str, *, in_reply_to: Message | None = None
+) -> Reply:
+    """Store a reply from an agent; the channel's worker delivers it."""
+    if not has_capability(user, "send_replies"):
+        raise PermissionDenied("you may not send replies")
+    text = check_text(text, MAX_REPLY, "reply")
+    now = timezone.now()
+    if in_reply_to is None:
+        in_reply_to = (
+            conv.messages.filter(direction=Message.Direction.INBOUND).order_by("-sent_at").first()
+        )
+    message = Message.objects.create(
+        conversation=conv,
+        channel=conv.channel,
+        author_user=user,
+        direction=Message.Direction.OUTBOUND,
+        text=text,
+        sent_at=now,
+        public=conv.public,
+        in_reply_to=(in_reply_to.external_id or "") if in_reply_to else "",
+    )
+    reply = Reply.objects.create(
+        message=message,
+        in_reply_to=in_reply_to,
+        state=Reply.State.QUEUED,
+        visibility="public" if conv.public else "private",
+        created_by=user,
+    )
+    conv.message_count += 1
+    conv.last_message_at = max(conv.last_message_at, now)
+    if conv.first_response_at is None:
+        conv.first_response_at = now
+    if conv.status == Conversation.Status.NEW:
+        conv.status = Conversation.Status.OPEN
+    conv.save(update_fields=["message_count", "last_message_at", "first_response_at", "status"])
+    do_record_audit_event(
+        user, "reply.queued", message, {"conversation": conv.pk, "reply": reply.pk}
+    )
+    return reply

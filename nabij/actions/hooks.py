@@ -1,0 +1,16 @@
+"""Steps that follow analysis (the protocol's recommendation), kept in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nabij.models import Message
+
+
+def after_analysis(messages: Sequence[Message]) -> None:
+    """Run what must follow a fresh analysis, in the same transaction."""
+    try:
+        from nabij.actions.decisions import do_recommend_decisions
+    except ImportError:  # the protocol layer is optional until it is installed
+        return
+    do_recommend_decisions(messages)

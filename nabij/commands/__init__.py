@@ -1,0 +1,1 @@
+"""Subcommands of the `nabij` console command that need Django."""

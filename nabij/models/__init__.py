@@ -1,0 +1,45 @@
+"""Nabij's Django models, one module per aggregate."""
+
+from nabij.models.audit import AppendOnlyError, AuditEvent, AuditHead
+from nabij.models.channels import Channel, ChannelSecret, InboundPayload
+from nabij.models.contacts import Contact, ContactIdentity
+from nabij.models.conversations import Conversation, ConversationPresence
+from nabij.models.decisions import Decision, ModerationStatement, ProtocolVersion
+from nabij.models.messages import Attachment, Message, MessageAnalysis
+from nabij.models.organisation import AgentProfile, Organisation, Team
+from nabij.models.replies import FollowUp, Reply, ReplyTemplate
+from nabij.models.settings_models import ApiToken, Topic, WebhookDelivery, WebhookSubscription
+from nabij.models.vocab import URGENCY_RANK, Action, MessageType, Urgency
+
+__all__ = [
+    "URGENCY_RANK",
+    "Action",
+    "AgentProfile",
+    "ApiToken",
+    "AppendOnlyError",
+    "Attachment",
+    "AuditEvent",
+    "AuditHead",
+    "Channel",
+    "ChannelSecret",
+    "Contact",
+    "ContactIdentity",
+    "Conversation",
+    "ConversationPresence",
+    "Decision",
+    "FollowUp",
+    "InboundPayload",
+    "Message",
+    "MessageAnalysis",
+    "MessageType",
+    "ModerationStatement",
+    "Organisation",
+    "ProtocolVersion",
+    "Reply",
+    "ReplyTemplate",
+    "Team",
+    "Topic",
+    "Urgency",
+    "WebhookDelivery",
+    "WebhookSubscription",
+]

@@ -1,0 +1,1 @@
+"""Background tasks: ids in; actions and pure code do the work."""

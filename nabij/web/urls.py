@@ -1,0 +1,24 @@
+"""URL routes."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.i18n import set_language
+
+from nabij.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="nabij/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("taal/", set_language, name="set_language"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("gesprek/<int:conversation_id>/", views.conversation, name="conversation"),
+    path("gesprek/<int:conversation_id>/notitie/", views.add_note, name="add_note"),
+    path("gesprek/<int:conversation_id>/antwoord/", views.add_reply, name="add_reply"),
+    path("admin/", admin.site.urls),
+]
