@@ -59,9 +59,14 @@ def parse_yaml(text: str) -> tuple[Document | None, list[Issue]]:
     """Parse YAML text into a Document, or return the issues that prevent it."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         return None, [Issue(1, 1, f"the file is larger than {MAX_BYTES} bytes")]
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_issue(text, exc)]
     try:
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_issue(text, exc)]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_issue(exc)]
     except yaml.YAMLError as exc:
@@ -79,6 +84,13 @@ def parse_yaml(text: str) -> tuple[Document | None, list[Issue]]:
         return None, [Issue(1, 1, str(exc))]
     doc = Document(data, builder.values, builder.keys, builder.raw)
     return doc, builder.issues
+
+
+def _reader_issue(text: str, exc: yaml.reader.ReaderError) -> Issue:
+    before = text[: max(0, exc.position)]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return Issue(line, column, f"the text contains a character YAML does not allow ({exc.reason})")
 
 
 def _syntax_issue(exc: yaml.MarkedYAMLError) -> Issue:

@@ -463,7 +463,11 @@ class _Checker:
         house_rule = value.get("house_rule")
         if house_rule is not None and house_rule not in self.house_rules:
             hint = suggest(str(house_rule), self.house_rules)
-            self.error((*path, "house_rule"), f"unknown house rule '{house_rule}'{hint}")
+            declared = ", ".join(self.house_rules) or "none declared"
+            self.error(
+                (*path, "house_rule"),
+                f"unknown house rule '{house_rule}'{hint} (declared in house_rules: {declared})",
+            )
         if action == "verbergen" and house_rule is None:
             self.error(
                 path, "action verbergen needs a house_rule: the statement of reasons cites it"
