@@ -1,0 +1,132 @@
+"""Lexical cue features: counts of cue groups, simple shape features and their snippets."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import yaml
+
+from .normalise import CleanText
+from .toxicity import CATEGORIES, ToxicityResult
+
+# Cue scans look at the start of long texts only; meaning is set early in a message.
+_CUE_SCAN_CHARS = 5_000
+_SNIPPET_CHARS = 40
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    """A named group of cue patterns and what it speaks for."""
+
+    name: str
+    pattern: re.Pattern[str]
+    supports: tuple[str, ...]
+    emotion: str | None
+    polarity: int
+
+
+@dataclass
+class CueHits:
+    """Matched snippets per cue group for one message."""
+
+    snippets: dict[str, list[str]] = field(default_factory=dict)
+
+    def count(self, group: str) -> int:
+        """How many times a group matched."""
+        return len(self.snippets.get(group, []))
+
+    def quoted(self, group: str, limit: int = 3) -> list[str]:
+        """Distinct snippets of a group, for explanations."""
+        return list(dict.fromkeys(self.snippets.get(group, [])))[:limit]
+
+
+class CueLexicon:
+    """The compiled cue groups from `lexicon/cues.yaml`."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.groups = [
+            CueGroup(
+                name,
+                re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), re.MULTILINE),
+                tuple(spec.get("supports", [])),
+                spec.get("emotion"),
+                int(spec.get("polarity", 0)),
+            )
+            for name, spec in data["groups"].items()
+        ]
+        self.names = [g.name for g in self.groups]
+
+    def scan(self, folded: str) -> CueHits:
+        """Find every cue group's matches in a folded text."""
+        text = folded[:_CUE_SCAN_CHARS]
+        hits = CueHits()
+        for group in self.groups:
+            found = [m.group(0).strip()[:_SNIPPET_CHARS] for m in group.pattern.finditer(text)]
+            found = [f for f in found if f]
+            if found:
+                hits.snippets[group.name] = found
+        return hits
+
+
+@lru_cache(maxsize=1)
+def default_cues() -> CueLexicon:
+    """The packaged cue lexicon, compiled once."""
+    text = resources.files(__package__).joinpath("lexicon/cues.yaml").read_text("utf-8")
+    return CueLexicon(yaml.safe_load(text))
+
+
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+
+
+def shape_features(clean: CleanText, words: list[str], pii_count: int) -> list[float]:
+    """Length, punctuation, capitals and emoji features, scaled to about 0..1."""
+    text = clean.text[:_CUE_SCAN_CHARS]
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(1 for c in letters if c.isupper())
+    return [
+        min(math.log1p(len(words)) / 6.0, 1.5),
+        min(text.count("?"), 3) / 3.0,
+        min(text.count("!"), 3) / 3.0,
+        upper / len(letters) if len(letters) >= 8 else 0.0,
+        min(len(_EMOJI.findall(text)), 3) / 3.0,
+        min(pii_count, 2) / 2.0,
+        1.0 if clean.letters == 0 else 0.0,
+    ]
+
+
+SHAPE_NAMES = [
+    "log_words",
+    "question_marks",
+    "exclamations",
+    "caps_ratio",
+    "emoji",
+    "pii",
+    "no_letters",
+]
+
+
+def feature_names(cues: CueLexicon) -> list[str]:
+    """Names of the lexical feature columns, in order."""
+    return (
+        [f"cue_{n}" for n in cues.names]
+        + [f"tox_{c}" for c in CATEGORIES]
+        + ["tox_score"]
+        + SHAPE_NAMES
+    )
+
+
+def lexical_vector(
+    cues: CueLexicon, hits: CueHits, tox: ToxicityResult, shape: list[float]
+) -> np.ndarray:
+    """The lexical part of a model input: clipped cue counts, toxicity, shape."""
+    values = [min(hits.count(n), 3) / 3.0 for n in cues.names]
+    values += [1.0 if c in tox.categories else 0.0 for c in CATEGORIES]
+    values.append(tox.score)
+    values += shape
+    return np.asarray(values, dtype=np.float32)
