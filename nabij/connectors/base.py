@@ -166,6 +166,9 @@ class PollResult:
     next_cursor: str | None
     retry_after: float | None = None
     errors: tuple[RowError, ...] = ()
+    # Platform events that are not messages, e.g. {"kind": "bounce", "original_message_id":
+    # ..., "recipient": ..., "status": ...} so the caller can mark an earlier reply failed.
+    notices: tuple[Mapping[str, JSON], ...] = ()
 
 
 @dataclass(frozen=True)
