@@ -87,9 +87,9 @@ def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> floa
 
 
 def check_response(response: HttpResponse, now: dt.datetime | None = None) -> HttpResponse:
-    """Return a 2xx response; map 429/5xx to TemporaryError and other 4xx to PermanentError."""
+    """Return a 2xx/304 response; map 429/5xx to TemporaryError and other 4xx to PermanentError."""
     status = response.status
-    if 200 <= status < 300:
+    if 200 <= status < 300 or status == 304:  # 304: a conditional GET found nothing new
         return response
     retry_after = parse_retry_after(response.headers.get("retry-after"), now)
     if status == 429 or status == 408 or status >= 500:

@@ -169,9 +169,12 @@ class WhatsAppConnector(MetaConnectorBase):
             "messaging_product": "whatsapp",
             "to": to,
             "type": "template",
-            "template": {"name": template, "language": {"code": language},
-                         "components": components if parameters else []},
-        }  # fmt: skip
+            "template": {
+                "name": template,
+                "language": {"code": language},
+                "components": components if parameters else [],
+            },
+        }
         return self._post_message(config, secrets, http, body)
 
     def _post_message(
