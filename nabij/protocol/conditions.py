@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from nabij.protocol.fields import BOOL, FIELDS, LIST, MISSING, ORDINAL, format_value
+from nabij.protocol.fields import FIELDS, LIST, MISSING, ORDINAL, format_value
 from nabij.protocol.vocab import URGENCY_LEVELS
 
-Facts = dict[str, Any]
+Facts = Mapping[str, Any]
 Test = Callable[[Facts], bool]
 
 # Operators per field kind; "empty" takes true/false, list operators take vocabulary items.
@@ -88,12 +89,24 @@ def compile_condition(condition: Condition) -> Test:
     if isinstance(condition, Not):
         inner = compile_condition(condition.part)
         return lambda facts: not inner(facts)
-    tests = tuple(compile_condition(part) for part in condition.parts)
-    if isinstance(condition, AllOf):
-        return lambda facts: all(test(facts) for test in tests)
-    return lambda facts: any(test(facts) for test in tests)
+    tests = [compile_condition(part) for part in condition.parts]
+    combine = _both if isinstance(condition, AllOf) else _either
+    test = tests[0]
+    for other in tests[1:]:
+        test = combine(test, other)
+    return test
 
 
+# Nested two-way closures are faster than all()/any() over a generator for short lists.
+def _both(first: Test, second: Test) -> Test:
+    return lambda facts: first(facts) and second(facts)
+
+
+def _either(first: Test, second: Test) -> Test:
+    return lambda facts: first(facts) or second(facts)
+
+
+@lru_cache(maxsize=4096)
 def _compile_compare(cmp: Compare) -> Test:
     name, op, target = cmp.field, cmp.op, cmp.value
     kind = FIELDS[name].kind
@@ -146,55 +159,87 @@ def _compile_list(name: str, op: str, target: Any) -> Test:
     return lambda facts: wanted.isdisjoint(facts[name])
 
 
+Explainer = Callable[[Facts], tuple[bool, str]]
+
+
 def explain(condition: Condition, facts: Facts) -> tuple[bool, str]:
     """Evaluate a condition and say in words why it did or did not hold."""
+    return compile_explainer(condition)(facts)
+
+
+def compile_explainer(condition: Condition) -> Explainer:
+    """Compile a condition into a closure that returns (held, reason in words)."""
     if isinstance(condition, Always):
-        return True, "always"
+        return lambda facts: (True, "always")
     if isinstance(condition, Compare):
-        return _explain_compare(condition, facts)
+        return _compare_explainer(condition)
     if isinstance(condition, Not):
-        held, why = explain(condition.part, facts)
-        return (not held), f"not ({why})"
-    results = [explain(part, facts) for part in condition.parts]
+        inner = compile_explainer(condition.part)
+
+        def negated(facts: Facts) -> tuple[bool, str]:
+            held, why = inner(facts)
+            return (not held), f"not ({why})"
+
+        return negated
+    parts = tuple(compile_explainer(part) for part in condition.parts)
     if isinstance(condition, AllOf):
-        failed = [why for held, why in results if not held]
-        if failed:
-            return False, failed[0]
-        return True, ", ".join(why for _, why in results)
-    passed = [why for held, why in results if held]
-    if passed:
-        return True, passed[0]
-    return False, "none of: " + "; ".join(why for _, why in results)
+        return lambda facts: _explain_all(parts, facts)
+    return lambda facts: _explain_any(parts, facts)
 
 
-def _explain_compare(cmp: Compare, facts: Facts) -> tuple[bool, str]:
-    held = compile_condition(cmp)(facts)
-    name, op, target = cmp.field, cmp.op, cmp.value
-    value = facts[name]
-    shown, wanted = format_value(value), format_value(target)
-    if value is MISSING:
-        return held, f"{name} is absent"
-    kind = FIELDS[name].kind
-    if kind == LIST:
-        return held, _explain_list(name, op, target, value, held)
-    if kind == BOOL and op == "eq":
-        return held, f"{name} is {shown}" if held else f"{name} is {shown}, not {wanted}"
+def _explain_all(parts: tuple[Explainer, ...], facts: Facts) -> tuple[bool, str]:
+    # Stop at the first part that fails, as the compiled test does: the trace then
+    # notes exactly the inputs the decision depended on.
+    reasons = []
+    for part in parts:
+        held, why = part(facts)
+        if not held:
+            return False, why
+        reasons.append(why)
+    return True, ", ".join(reasons)
+
+
+def _explain_any(parts: tuple[Explainer, ...], facts: Facts) -> tuple[bool, str]:
+    reasons = []
+    for part in parts:
+        held, why = part(facts)
+        if held:
+            return True, why
+        reasons.append(why)
+    return False, "none of: " + "; ".join(reasons)
+
+
+def _compare_explainer(cmp: Compare) -> Explainer:
+    test = _compile_compare(cmp)
+    name, op = cmp.field, cmp.op
+    wanted = format_value(cmp.value)
+    if FIELDS[name].kind == LIST:
+        return lambda facts: _explain_list(name, op, wanted, facts[name], test(facts))
     if op == "eq":
-        return held, f"{name} is {shown}" if held else f"{name} is {shown}, not {wanted}"
-    symbol = SYMBOLS[op]
-    if held:
-        return held, f"{name} {shown} {symbol} {wanted}"
-    return held, f"{name} {shown}, not {symbol} {wanted}"
+        matched, failed = "{name} is {shown}", "{name} is {shown}, not {wanted}"
+    else:
+        matched = "{name} {shown} " + SYMBOLS[op] + " {wanted}"
+        failed = "{name} {shown}, not " + SYMBOLS[op] + " {wanted}"
+
+    def explainer(facts: Facts) -> tuple[bool, str]:
+        value = facts[name]
+        held = test(facts)
+        if value is MISSING:
+            return held, f"{name} is absent"
+        pattern = matched if held else failed
+        return held, pattern.format(name=name, shown=format_value(value), wanted=wanted)
+
+    return explainer
 
 
-def _explain_list(name: str, op: str, target: Any, value: Any, held: bool) -> str:
+def _explain_list(name: str, op: str, wanted: str, value: Any, held: bool) -> tuple[bool, str]:
     shown = format_value(value)
     if op == "empty":
         if not value:
-            return f"no {name} found" if held else f"no {name} found, but required"
-        return f"{name} {shown} found" + ("" if held else ", but none allowed")
+            return held, (f"no {name} found" if held else f"no {name} found, but required")
+        return held, f"{name} {shown} found" + ("" if held else ", but none allowed")
     yes, no = _LIST_PHRASES[op]
-    return f"{name} {shown} {yes if held else no} {format_value(target)}"
+    return held, f"{name} {shown} {yes if held else no} {wanted}"
 
 
 _LIST_PHRASES = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from nabij.protocol.conditions import explain
 from nabij.protocol.fields import format_value, read_facts
 from nabij.protocol.model import Protocol, Rule
 
@@ -40,14 +39,9 @@ class Evaluation:
         return f"{self.action} ({self.reason_code}) by rule '{self.rule_id}'"
 
 
-def rule_label(rule: Rule) -> str:
-    """Name a rule the way the trace does: position, id and title."""
-    return f"rule {rule.position} '{rule.id}' ({rule.title})"
-
-
 def matching_rule(protocol: Protocol, analysis: Any, context: Any) -> Rule:
     """Return the first rule that applies, without building a trace (the fast path)."""
-    facts = read_facts(analysis, context, protocol.fields)
+    facts = read_facts(analysis, context)
     for rule, test in zip(protocol.rules, protocol.tests, strict=True):
         if test(facts):
             return rule
@@ -58,17 +52,20 @@ def matching_rule(protocol: Protocol, analysis: Any, context: Any) -> Rule:
 def evaluate(protocol: Protocol, analysis: Any, context: Any) -> Evaluation:
     """Decide the recommended action for one message and explain every rule tried."""
     notes: list[str] = []
-    facts = read_facts(analysis, context, protocol.fields, notes)
-    trace = list(notes)
+    facts = read_facts(analysis, context, (), notes)
+    tried = []
     chosen = protocol.rules[-1]
-    for rule in protocol.rules:
-        held, why = explain(rule.condition, facts)
+    for rule, explainer, label in zip(
+        protocol.rules, protocol.explainers, protocol.labels, strict=True
+    ):
+        held, why = explainer(facts)
         if held:
-            trace.append(f"{rule_label(rule)} matched: {why}")
+            tried.append(f"{label} matched: {why}")
             chosen = rule
             break
-        trace.append(f"{rule_label(rule)} did not match: {why}")
-    return outcome_of(protocol, chosen, tuple(trace))
+        tried.append(f"{label} did not match: {why}")
+    # Notes about absent inputs come first: they are read while the rules are tried.
+    return outcome_of(protocol, chosen, (*notes, *tried))
 
 
 def outcome_of(protocol: Protocol, rule: Rule, trace: tuple[str, ...]) -> Evaluation:

@@ -182,30 +182,50 @@ def _reader(spec: FieldSpec) -> Callable[[Mapping[str, Any]], Any]:
 _READERS = {name: _reader(spec) for name, spec in FIELDS.items()}
 
 
+class Facts(dict[str, Any]):
+    """Field values of one message, read lazily from its analysis and context.
+
+    A rule list usually stops at the first few rules, so most fields are never needed;
+    each is read (and its absence noted) only when a condition first asks for it.
+    """
+
+    __slots__ = ("analysis", "context", "notes")
+
+    def __init__(self, analysis: Any, context: Any, notes: list[str] | None = None) -> None:
+        super().__init__()
+        self.notes = notes
+        if not isinstance(analysis, Mapping):
+            if notes is not None:
+                notes.append("input: the analysis is not a mapping; every analysis field is absent")
+            analysis = {}
+        if not isinstance(context, Mapping):
+            if notes is not None:
+                notes.append("input: the context is not a mapping; context defaults are used")
+            context = {}
+        self.analysis: Mapping[str, Any] = analysis
+        self.context: Mapping[str, Any] = context
+
+    def __missing__(self, name: str) -> Any:
+        spec = FIELDS[name]
+        source = self.analysis if spec.source == "analysis" else self.context
+        value = _READERS[name](source)
+        if value is MISSING:
+            value = _fallback(spec, source, self.notes)
+        self[name] = value
+        return value
+
+
 def read_facts(
-    analysis: Any, context: Any, names: Iterable[str], notes: list[str] | None = None
-) -> dict[str, Any]:
-    """Read the named fields from an analysis and a context into a flat dict of facts.
+    analysis: Any, context: Any, names: Iterable[str] = (), notes: list[str] | None = None
+) -> Facts:
+    """Return the facts of one message; `names` are read at once, the rest on demand.
 
     When `notes` is a list, a readable line is appended for every value that was absent
     or malformed and what was used instead.
     """
-    if not isinstance(analysis, Mapping):
-        if notes is not None:
-            notes.append("input: the analysis is not a mapping; every analysis field is absent")
-        analysis = {}
-    if not isinstance(context, Mapping):
-        if notes is not None:
-            notes.append("input: the context is not a mapping; context defaults are used")
-        context = {}
-    facts: dict[str, Any] = {}
+    facts = Facts(analysis, context, notes)
     for name in names:
-        spec = FIELDS[name]
-        source = analysis if spec.source == "analysis" else context
-        value = _READERS[name](source)
-        if value is MISSING:
-            value = _fallback(spec, source, notes)
-        facts[name] = value
+        facts[name]  # reading fills the cache and the notes
     return facts
 
 
@@ -232,6 +252,8 @@ def _fallback(spec: FieldSpec, source: Mapping[str, Any], notes: list[str] | Non
 
 def format_value(value: Any) -> str:
     """Format a fact or a condition value for a trace line."""
+    if type(value) is str:  # the common case, checked first for speed
+        return value
     if value is MISSING:
         return "absent"
     if isinstance(value, bool):

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from nabij.protocol.conditions import Always, Condition, Test, compile_condition, fields_used
+from nabij.protocol.conditions import (
+    Always,
+    Condition,
+    Explainer,
+    Test,
+    compile_condition,
+    compile_explainer,
+    fields_used,
+)
 
 
 @dataclass(frozen=True)
@@ -56,10 +64,14 @@ class Protocol:
     document: dict[str, Any] = field(default_factory=dict)  # plain data, for diffs
     source: str = ""  # the YAML text it came from
     tests: tuple[Test, ...] = field(init=False, repr=False, compare=False)
+    explainers: tuple[Explainer, ...] = field(init=False, repr=False, compare=False)
+    labels: tuple[str, ...] = field(init=False, repr=False, compare=False)
     fields: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.tests = tuple(compile_condition(rule.condition) for rule in self.rules)
+        self.explainers = tuple(compile_explainer(rule.condition) for rule in self.rules)
+        self.labels = tuple(f"rule {r.position} '{r.id}' ({r.title})" for r in self.rules)
         used: set[str] = set()
         for rule in self.rules:
             used |= fields_used(rule.condition)

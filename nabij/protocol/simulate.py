@@ -8,20 +8,46 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nabij.protocol.evaluate import Evaluation, evaluate
-from nabij.protocol.fields import read_facts
+from nabij.protocol.fields import Facts, read_facts
 from nabij.protocol.model import Protocol, Rule
 from nabij.protocol.vocab import ACTIONS
 
 Item = tuple[Hashable, Any, Any]  # (message_key, analysis dict, context dict)
 
 
-@dataclass(frozen=True)
 class ChangedDecision:
-    """One message whose decision differs between the two protocols, with both traces."""
+    """One message whose decision differs between the two protocols, with both traces.
 
-    message_key: Hashable
-    before: Evaluation
-    after: Evaluation
+    The traced evaluations are built on first access: a simulation over a month of
+    messages may change thousands of decisions while a person reads only a few.
+    """
+
+    __slots__ = ("_after", "_before", "analysis", "context", "current", "draft", "message_key")
+
+    def __init__(
+        self, message_key: Hashable, current: Protocol, draft: Protocol, analysis: Any, context: Any
+    ) -> None:
+        self.message_key = message_key
+        self.current = current
+        self.draft = draft
+        self.analysis = analysis
+        self.context = context
+        self._before: Evaluation | None = None
+        self._after: Evaluation | None = None
+
+    @property
+    def before(self) -> Evaluation:
+        """The evaluation under the current protocol, with its trace."""
+        if self._before is None:
+            self._before = evaluate(self.current, self.analysis, self.context)
+        return self._before
+
+    @property
+    def after(self) -> Evaluation:
+        """The evaluation under the draft protocol, with its trace."""
+        if self._after is None:
+            self._after = evaluate(self.draft, self.analysis, self.context)
+        return self._after
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -73,17 +99,16 @@ class SimulationResult:
 def simulate(
     current: Protocol, draft: Protocol, items: Iterable[Item], *, max_changes: int | None = None
 ) -> SimulationResult:
-    """Evaluate both protocols for each item; traces are built only for changed decisions.
+    """Evaluate both protocols for each item; only changed decisions are kept, with traces.
 
     A decision counts as changed when the action, reason, deadline, team, templates or
     confirmation differ; a different rule id with the same outcome is not a change.
     """
     result = SimulationResult()
-    names = tuple(sorted(set(current.fields) | set(draft.fields)))
     current_rules = tuple(zip(current.rules, current.tests, strict=True))
     draft_rules = tuple(zip(draft.rules, draft.tests, strict=True))
     for key, analysis, context in items:
-        facts = read_facts(analysis, context, names)
+        facts = read_facts(analysis, context)
         old = _first(current_rules, facts)
         new = _first(draft_rules, facts)
         result.total += 1
@@ -94,13 +119,11 @@ def simulate(
         result.transitions[(old.outcome.action, new.outcome.action)] += 1
         result.changed_count += 1
         if max_changes is None or len(result.changed) < max_changes:
-            before = evaluate(current, analysis, context)
-            after = evaluate(draft, analysis, context)
-            result.changed.append(ChangedDecision(key, before, after))
+            result.changed.append(ChangedDecision(key, current, draft, analysis, context))
     return result
 
 
-def _first(rules: tuple[tuple[Rule, Any], ...], facts: dict[str, Any]) -> Rule:
+def _first(rules: tuple[tuple[Rule, Any], ...], facts: Facts) -> Rule:
     for rule, test in rules:
         if test(facts):
             return rule

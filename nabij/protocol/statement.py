@@ -53,7 +53,7 @@ def statement_of_reasons(
     content = _content(message)
     data: dict[str, Any] = {
         "decision": "verbergen",
-        "restriction": "Het bericht is verborgen voor andere lezers; het is niet verwijderd.",
+        "restriction": "Andere lezers zien het niet meer; het is niet verwijderd.",
         "content": content,
         "house_rule": {"id": rule_id, "text": rule_text},
         "reason_code": evaluation.reason_code,
@@ -95,7 +95,9 @@ def _text(data: dict[str, Any]) -> str:
     when = f" van {content['sent_at']}" if content["sent_at"] else ""
     who = f" van {content['author']}" if content["author"] else ""
     rule = data["house_rule"]
-    rule_line = f"huisregel {rule['id']}" + (f": “{rule['text']}”" if rule["text"] else "")
+    rule_line = f"huisregel {rule['id']}" + (
+        f": “{rule['text'].rstrip('.')}”" if rule["text"] else ""
+    )
     decider = (
         "Het besluit is automatisch genomen, zonder tussenkomst van een medewerker."
         if data["automated_decision"]

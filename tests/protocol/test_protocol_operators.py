@@ -156,7 +156,9 @@ def test_absent_analysis_values_never_match(one_rule: Any, when: Any) -> None:
 def test_absent_lists_are_empty(one_rule: Any) -> None:
     result = evaluate(one_rule({"pii": {"empty": True}}), {"type": "vraag"}, {})
     assert result.rule_id == "hit"
-    assert any("pii is missing in the analysis; treated as an empty list" in s for s in result.trace)
+    assert any(
+        "pii is missing in the analysis; treated as an empty list" in s for s in result.trace
+    )
 
 
 def test_malformed_values_are_treated_as_absent(one_rule: Any) -> None:
@@ -179,7 +181,10 @@ def test_unknown_urgency_label_does_not_compare(one_rule: Any) -> None:
 def test_trace_says_why_a_rule_matched_and_why_earlier_ones_did_not(one_rule: Any) -> None:
     protocol = one_rule({"type": "aanval", "type_score.aanval": {"gte": 0.7}})
     result = evaluate(protocol, ANALYSIS, CONTEXT)
-    assert "rule 1 'hit' (Treffer) matched: type is aanval, type_score.aanval 0.91 ≥ 0.7" in result.trace
+    assert (
+        "rule 1 'hit' (Treffer) matched: type is aanval, type_score.aanval 0.91 ≥ 0.7"
+        in result.trace
+    )
     result = evaluate(protocol, {**ANALYSIS, "type_scores": {"aanval": 0.42}}, CONTEXT)
     assert "rule 1 'hit' (Treffer) did not match: type_score.aanval 0.42, not ≥ 0.7" in result.trace
     assert "rule 2 'miss' (Vangnet) matched: always" in result.trace
