@@ -69,7 +69,7 @@ class ConfigField:
 
     name: str
     label: str
-    kind: Literal["str", "url", "int", "bool", "list"] = "str"
+    kind: Literal["str", "url", "int", "bool", "list", "object"] = "str"
     required: bool = True
     secret: bool = False
     default: JSON = None
@@ -327,6 +327,8 @@ def _kind_problem(f: ConfigField, value: JSON) -> str:
         return "must be true or false"
     if f.kind == "list" and not isinstance(value, list):
         return "must be a list"
+    if f.kind == "object" and not isinstance(value, dict):
+        return "must be an object"
     return ""
 
 
