@@ -104,11 +104,13 @@ class Analyser:
         embedder: Any = None,
         models: Models | None = None,
         threads: int = 1,
+        use_trained: bool = True,
     ) -> None:
         self.taxonomy = taxonomy or default_taxonomy()
         self._embedder = embedder
         self._models = models
-        self._models_loaded = models is not None
+        # Training builds features without the heads it is about to replace.
+        self._models_loaded = models is not None or not use_trained
         self._threads = threads
         self._language = LanguageIdentifier()
         self._cues: CueLexicon = default_cues()

@@ -60,9 +60,10 @@ _PLATE_FORMS = (
 )
 _PLATE = re.compile(rf"(?<![\w-])(?:{_PLATE_FORMS})(?![\w-])")
 _NAME_WORD = r"[A-Z][a-zà-ÿ'-]{1,30}"
+_PARTICLE = r"(?:van|de|der|den|ter|ten|el|al|van de|van der|van den)"
 _NAME = (
-    rf"{_NAME_WORD}(?:\s+(?:van|de|der|den|ter|ten|el|al|van de|van der|van den)?\s*"
-    rf"{_NAME_WORD}){{0,2}}"
+    rf"(?:(?:[A-Z]\.\s?){{1,4}}(?:{_PARTICLE}\s+)?{_NAME_WORD}"
+    rf"|{_NAME_WORD}(?:\s+{_PARTICLE}?\s*{_NAME_WORD}){{0,2}})"
 )
 _INTRO_SELF = r"(?i:mijn naam is|ik heet|naam:|ik ben)\s+"
 _INTRO_GREETING = (

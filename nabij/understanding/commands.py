@@ -1,0 +1,157 @@
+"""`nabij analyse`, `nabij evaluate` and `nabij train` (pure: no Django needed)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+_CHUNK = 256
+
+
+def register(subparsers: Any) -> None:
+    """Add the understanding subcommands to the `nabij` parser."""
+    analyse = subparsers.add_parser("analyse", help="analyse messages from a JSONL file")
+    analyse.add_argument("--in", dest="input", required=True, help="JSONL with id and text")
+    analyse.add_argument("--out", dest="output", required=True, help="JSONL to write")
+    analyse.add_argument("--threads", type=int, default=2, help="encoder threads (1-2)")
+    analyse.add_argument("--no-progress", action="store_true", help="no progress bar")
+    analyse.set_defaults(func=run_analyse, needs_django=False)
+
+    evaluate = subparsers.add_parser("evaluate", help="compare the analyser with gold labels")
+    evaluate.add_argument("files", nargs="+", type=Path, help="labelled JSONL files")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--all-matrices", action="store_true", help="matrices for all fields")
+    evaluate.set_defaults(func=run_evaluate, needs_django=False)
+
+    train = subparsers.add_parser("train", help="train the analyser's models from the corpus")
+    train.add_argument("--root", type=Path, default=Path("."), help="repository root")
+    train.add_argument("--out", type=Path, default=None, help="artefact directory")
+    train.set_defaults(func=run_train, needs_django=False)
+
+
+def _records(handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+    """(line number, record or None, error) per non-blank input line."""
+    for number, raw in enumerate(handle, start=1):
+        line = raw.decode("utf-8", errors="replace")
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, None, f"ongeldige JSON: {exc.msg}"
+            continue
+        if not isinstance(record, dict):
+            yield number, None, "regel is geen JSON-object"
+        elif "text" not in record:
+            yield number, record, "veld 'text' ontbreekt"
+        else:
+            yield number, record, ""
+
+
+def _count_lines(path: str) -> int | None:
+    if path == "-":
+        return None
+    with open(path, "rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def _analyse_chunk(
+    analyser: Any, chunk: list[tuple[int, dict[str, Any] | None, str]]
+) -> list[dict[str, Any]]:
+    good = [(n, r) for n, r, error in chunk if not error and r is not None]
+    analyses = iter(analyser.analyse_batch([r["text"] for _, r in good]))
+    out = []
+    for number, record, error in chunk:
+        ident = record.get("id") if isinstance(record, dict) else None
+        if error:
+            out.append({"id": ident, "line": number, "error": error})
+            continue
+        result = {"id": ident, **next(analyses).to_dict()}
+        out.append(result)
+    return out
+
+
+def run_analyse(args: argparse.Namespace) -> int:
+    """Analyse every line of --in and write one result line per input line to --out."""
+    from tqdm import tqdm
+
+    from .analyser import Analyser
+
+    analyser = Analyser(threads=max(1, min(args.threads, 2)))
+    analyser.warm_up()
+    source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
+    total = _count_lines(args.input)
+    errors = 0
+    with source, open(args.output, "w", encoding="utf-8") as sink:
+        bar = tqdm(total=total, unit="msg", file=sys.stderr, disable=args.no_progress)
+        chunk: list[tuple[int, dict[str, Any] | None, str]] = []
+        for item in _records(source):
+            chunk.append(item)
+            if len(chunk) >= _CHUNK:
+                errors += _write(sink, _analyse_chunk(analyser, chunk), bar)
+                chunk = []
+        if chunk:
+            errors += _write(sink, _analyse_chunk(analyser, chunk), bar)
+        bar.close()
+    if errors:
+        print(
+            f"nabij analyse: {errors} regel(s) met een fout, zie 'error' in de uitvoer",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _write(sink: IO[str], results: list[dict[str, Any]], bar: Any) -> int:
+    for result in results:
+        sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+    bar.update(len(results))
+    return sum(1 for r in results if "error" in r)
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Print per-label precision, recall, F1 and confusion matrices for each file."""
+    from .analyser import Analyser
+    from .evaluate import evaluate_file, format_report
+
+    analyser = Analyser(threads=2)
+    everything = {}
+    for path in args.files:
+        if not path.exists():
+            print(f"nabij evaluate: {path} bestaat niet", file=sys.stderr)
+            return 2
+        reports = evaluate_file(path, analyser)
+        if not reports:
+            print(f"nabij evaluate: {path} bevat geen regels met labels", file=sys.stderr)
+            continue
+        if args.json:
+            everything[str(path)] = {name: r.to_dict() for name, r in reports.items()}
+        else:
+            matrices = tuple(reports) if args.all_matrices else ("type",)
+            print(f"# {path}\n")
+            print(format_report(reports, matrices))
+    if args.json:
+        print(json.dumps(everything, indent=1, ensure_ascii=False))
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Train every head from the training files and write the artefacts."""
+    from .classifier import ARTEFACT_DIR
+    from .train import train
+
+    out = args.out or ARTEFACT_DIR
+    try:
+        models = train(args.root, out)
+    except ValueError as exc:
+        print(f"nabij train: {exc}", file=sys.stderr)
+        return 2
+    tuning = models.meta["noodkreet_tuning"]
+    print(f"nabij train: artefacts written to {out}")
+    print(
+        f"noodkreet threshold {tuning['threshold']} (cross-validated recall {tuning.get('cv_recall')}, precision {tuning.get('cv_precision')})"
+    )
+    return 0
