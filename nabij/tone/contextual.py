@@ -12,8 +12,9 @@ from nabij.tone.model import CHANNEL_LIMITS, NEGATIVE_EMOTIONS, FollowUp, ReplyC
 from nabij.tone.texts import ACK_EXAMPLES, EMOJI_CONTEXT, emotion_word
 
 FOLLOWUP_BUSINESS_DAYS = 2
-# Message types that need no next step: thanks for a compliment is enough.
-NO_NEXT_STEP_TYPES = frozenset({"compliment"})
+# Message types that need no next step: thanks for a compliment is enough, and the answer
+# to a question is itself the point of the reply.
+NO_NEXT_STEP_TYPES = frozenset({"compliment", "vraag"})
 _NAME_PARTICLES = frozenset({"de", "van", "der", "den", "het", "ter", "ten", "la", "le", "du"})
 
 
@@ -48,7 +49,7 @@ def check_acknowledgement(
 
 
 def check_next_step(draft: str, context: ReplyContext) -> list[ToneFinding]:
-    """A reply should say what happens next, except to a compliment or a happy message."""
+    """A reply should say what happens next (not needed for compliments and questions)."""
     if context.message_type in NO_NEXT_STEP_TYPES or context.emotion == "blij":
         return []
     cues = lexicon.cues()

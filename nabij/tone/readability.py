@@ -13,12 +13,19 @@ _VOWEL_GROUP = re.compile(r"(?:ij|[aeiouyàáâäèéêëìíîòóôöùúûü]
 PASSIVE_AUX = r"(?:word|wordt|worden|werd|werden)"
 STATE_AUX = r"(?:is|zijn|was|waren)"
 # Past participles: ge-...-d/t/en (also in separable verbs: opgehaald) and be-/ver-/ont-/her-.
-PARTICIPLE = r"(?:\w*ge\w{2,}(?:d|t|en)|(?:be|ver|ont|her|er)\w{2,}(?:d|t))"
+PARTICIPLE = r"(?:\w*ge\w{2,}(?:d|t|en)|(?:be|ver|ont|her|er)\w{2,}(?:d|t|en))"
 _PASSIVE = re.compile(
-    rf"\b{PASSIVE_AUX}\b(?:[ \t,]+[\w'-]+){{0,6}}?[ \t,]+{PARTICIPLE}\b"
-    rf"|\b{STATE_AUX}\b(?:[ \t,]+[\w'-]+){{0,6}}?[ \t,]+{PARTICIPLE}[ \t]+door\b",
+    rf"\b{PASSIVE_AUX}\b(?:[ \t]+[\w'-]+){{0,8}}?[ \t]+{PARTICIPLE}\b"
+    rf"|\b{STATE_AUX}\b(?:[ \t]+[\w'-]+){{0,6}}?[ \t]+{PARTICIPLE}[ \t]+door\b"
+    # Subordinate clause: "dat de bomen gekapt werden".
+    rf"|\b{PARTICIPLE}[ \t]+(?:zou[ \t]+|zal[ \t]+|zouden[ \t]+|zullen[ \t]+)?{PASSIVE_AUX}\b",
     re.IGNORECASE | re.UNICODE,
 )
+# A clause boundary between auxiliary and participle means they belong to different verbs.
+_CLAUSE_WORDS = frozenset(
+    {"en", "maar", "dus", "want", "of", "omdat", "als", "dan", "toen", "terwijl"}
+)
+_SUBJECTS = frozenset({"je", "jij", "we", "wij", "ik", "u", "hij", "zij", "ze", "het", "dat", "er"})
 # Participle look-alikes that are no participle.
 _NOT_PARTICIPLE = frozenset(
     {"gemeente", "gemeenten", "geleden", "gegevens", "genoeg", "gezond", "geld", "gebied",
@@ -86,9 +93,25 @@ def passive_spans(text: str) -> list[tuple[int, int]]:
     """Spans of passive constructions ("wordt opgehaald", "is besloten door")."""
     spans = []
     for match in _PASSIVE.finditer(text):
-        last = re.findall(r"[\w'-]+", match.group(0))
-        participle = last[-2] if last[-1].lower() == "door" else last[-1]
-        if participle.lower() in _NOT_PARTICIPLE:
+        tokens = [t.lower() for t in re.findall(r"[\w'-]+", match.group(0))]
+        if tokens[-1] == "door":
+            participle = tokens[-2]
+        elif re.fullmatch(PASSIVE_AUX, tokens[-1]):
+            participle = tokens[0]
+        else:
+            participle = tokens[-1]
+        if participle in _NOT_PARTICIPLE or _crosses_clause(tokens):
             continue
         spans.append((match.start(), match.end()))
     return spans
+
+
+def _crosses_clause(tokens: list[str]) -> bool:
+    """True when auxiliary and participle sit in different clauses ("wordt ... om te bellen")."""
+    inner = tokens[1:-1]
+    if "om" in inner or (len(tokens) >= 2 and tokens[-2] == "te"):
+        return True
+    return any(
+        word in _CLAUSE_WORDS and nxt in _SUBJECTS
+        for word, nxt in zip(inner, inner[1:], strict=False)
+    )
