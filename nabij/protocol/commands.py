@@ -29,6 +29,19 @@ from nabij.protocol.validate import load_protocol_file
 _GROUPS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
+class _Subcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Sub-parsers whose commands need Django unless they say otherwise.
+
+    Without this, the group's own `needs_django=False` (for bare `nabij protocol`) would
+    leak into every subcommand that does not set it.
+    """
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        parser = super().add_parser(name, **kwargs)
+        parser.set_defaults(needs_django=True)
+        return parser
+
+
 def protocol_group(subparsers: Any) -> Any:
     """Return the subparsers of the `nabij protocol` group, creating the group once."""
     group = _GROUPS.get(subparsers)
@@ -37,7 +50,9 @@ def protocol_group(subparsers: Any) -> Any:
             "protocol", help="validate, evaluate and manage the webcare protocol"
         )
         parser.set_defaults(func=lambda args: _usage(parser), needs_django=False)
-        group = parser.add_subparsers(dest="protocol_command", metavar="SUBCOMMAND")
+        group = parser.add_subparsers(
+            dest="protocol_command", metavar="SUBCOMMAND", action=_Subcommands
+        )
         _GROUPS[subparsers] = group
     return group
 
