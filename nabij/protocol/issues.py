@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -25,3 +27,9 @@ class ProtocolInvalid(ValueError):
         self.issues = sorted(issues)
         self.filename = filename
         super().__init__("\n".join(issue.format(filename) for issue in self.issues))
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """Return ' — did you mean X?' for a close match among options, or ''."""
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" — did you mean '{match[0]}'?" if match else ""
