@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n+")
 _WORD = re.compile(r"https?://\S+|[\w@#][\w'’@#.-]*\w|\w", re.UNICODE)
@@ -111,7 +112,4 @@ def _crosses_clause(tokens: list[str]) -> bool:
     inner = tokens[1:-1]
     if "om" in inner or (len(tokens) >= 2 and tokens[-2] == "te"):
         return True
-    return any(
-        word in _CLAUSE_WORDS and nxt in _SUBJECTS
-        for word, nxt in zip(inner, inner[1:], strict=False)
-    )
+    return any(word in _CLAUSE_WORDS and nxt in _SUBJECTS for word, nxt in pairwise(inner))
