@@ -152,6 +152,7 @@ def run_train(args: argparse.Namespace) -> int:
     tuning = models.meta["noodkreet_tuning"]
     print(f"nabij train: artefacts written to {out}")
     print(
-        f"noodkreet threshold {tuning['threshold']} (cross-validated recall {tuning.get('cv_recall')}, precision {tuning.get('cv_precision')})"
+        f"noodkreet threshold {tuning['threshold']} (cross-validated recall "
+        f"{tuning.get('cv_recall')}, precision {tuning.get('cv_precision')})"
     )
     return 0

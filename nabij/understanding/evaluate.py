@@ -137,7 +137,8 @@ def format_report(reports: dict[str, HeadReport], matrices: tuple[str, ...] = ("
     lines: list[str] = []
     for name, report in reports.items():
         lines.append(
-            f"== {name}: n={len(report.gold)}  accuracy={report.accuracy:.3f}  macro-F1={report.macro_f1:.3f}"
+            f"== {name}: n={len(report.gold)}  accuracy={report.accuracy:.3f}  "
+            f"macro-F1={report.macro_f1:.3f}"
         )
         lines.append(f"{'label':<18}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
         for lab in report.labels:

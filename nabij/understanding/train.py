@@ -79,6 +79,11 @@ def fit_softmax(
 ) -> LinearHead:
     """Multinomial logistic regression; classes absent from the data get a very low score."""
     present = sorted(set(y.tolist()) & set(classes))
+    if len(present) < 2:
+        # Nothing to learn: always the one class seen (or uniform when none was seen).
+        coef = np.zeros((len(classes), x.shape[1]), dtype=np.float32)
+        intercept = np.asarray([8.0 if c in present else 0.0 for c in classes], np.float32)
+        return LinearHead(name, classes, coef, intercept, "softmax")
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, tol=1e-6)
     model.fit(x, y)
     coef = np.zeros((len(classes), x.shape[1]), dtype=np.float32)

@@ -27,6 +27,12 @@ class FakeEncoder:
 
 
 @pytest.fixture(scope="session")
+def fake_encoder() -> FakeEncoder:
+    """A fast deterministic encoder."""
+    return FakeEncoder()
+
+
+@pytest.fixture(scope="session")
 def fake_analyser() -> Analyser:
     """Analyser with the trained heads but a fake encoder (for junk-input tests)."""
     analyser = Analyser(embedder=FakeEncoder())

@@ -1,0 +1,64 @@
+"""The `nabij analyse`, `nabij evaluate` and `nabij train` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nabij.cli import main
+from nabij.understanding.corpus import read_labelled
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_analyse_writes_one_line_per_input_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(
+        b'{"id": 1, "text": "De lamp is kapot"}\n'
+        b"not json at all\n"
+        b'{"id": 2}\n'
+        b'{"id": 3, "text": "caf\xe9 \xff\xfe kapot"}\n'
+        b'{"id": 4, "text": 12345}\n'
+        b"\n"
+        b'["a list"]\n'
+    )
+    target = tmp_path / "out.jsonl"
+    assert main(["analyse", "--in", str(source), "--out", str(target)]) == 0
+    rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [row.get("id") for row in rows] == [1, None, 2, 3, 4, None]
+    assert rows[0]["type"] == "melding" and len(rows[0]["type_scores"]) == 10
+    assert "error" in rows[1] and rows[1]["line"] == 2
+    assert "text" in rows[2]["error"]
+    assert "analyser_version" in rows[3] and "error" not in rows[3]
+    assert "error" in rows[5]
+    assert "fout" in capsys.readouterr().err
+
+
+def test_reader_accepts_both_formats_and_skips_unlabelled() -> None:
+    imported = list(read_labelled(FIXTURES / "import_format.jsonl"))
+    assert [m.labels["type"] for m in imported] == ["melding", "vraag"]
+    corpus = list(read_labelled(FIXTURES / "corpus_format.jsonl"))
+    assert [m.id for m in corpus] == ["t-1", "t-2"]
+
+
+def test_evaluate_prints_metrics_and_matrix(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(FIXTURES / "import_format.jsonl"), str(FIXTURES / "corpus_format.jsonl")]
+    assert main(["evaluate", *files]) == 0
+    out = capsys.readouterr().out
+    assert "== type: n=2" in out and "macro-F1" in out
+    assert "confusion matrix" in out and "noodkreet" in out
+
+
+def test_evaluate_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "--json", str(FIXTURES / "corpus_format.jsonl")]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    report = next(iter(figures.values()))["type"]
+    assert report["per_label"]["noodkreet"]["recall"] == 1.0
+
+
+def test_evaluate_missing_file(tmp_path: Path) -> None:
+    assert main(["evaluate", str(tmp_path / "nope.jsonl")]) == 2
