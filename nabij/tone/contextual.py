@@ -91,8 +91,8 @@ def propose_followup(promise: str, context: ReplyContext) -> FollowUp:
     due: dt.datetime | None = None
     due_text: str | None = None
     if context.now is not None:
-        office = OfficeHours()
-        # The end of the second business day: open time after now, rounded to closing.
+        office = context.office_hours or OfficeHours()
+        # Two full business days of open time after now (the longest opening day counts as one).
         due = add_business_hours(context.now, FOLLOWUP_BUSINESS_DAYS * _day_hours(office), office)
         due_text = human_day(due.date(), context.now.astimezone(office.tz).date(), "nl")
     moment = f"uiterlijk {due_text}" if due_text else "binnen twee werkdagen"

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from nabij.businesstime import OfficeHours
+
 EMOTIONS = ("boos", "frustratie", "verdriet", "angst", "vermoeidheid", "blij", "neutraal")
 NEGATIVE_EMOTIONS = frozenset({"boos", "frustratie", "verdriet", "angst", "vermoeidheid"})
 SEVERITIES = ("high", "medium", "low")
@@ -39,6 +41,7 @@ class ReplyContext:
     channel: str | None = None
     language: str = "nl"
     now: dt.datetime | None = None
+    office_hours: OfficeHours | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> ReplyContext:

@@ -207,3 +207,17 @@ def test_suggest_rewrite_ignores_stale_and_overlapping_edits():
     findings = check_reply(draft)
     assert suggest_rewrite(draft, findings + findings) == "Als nodig, met de app."
     assert suggest_rewrite("kort", findings) == "kort"
+
+
+def test_followup_uses_the_organisations_office_hours():
+    from nabij.businesstime import OfficeHours
+
+    short_days = OfficeHours.from_dict(
+        {"weekly": {d: ["09:00-13:00"] for d in ("mon", "tue", "wed", "thu", "fri")}}
+    )
+    ctx = ReplyContext(now=NOW, office_hours=short_days)
+    [finding] = [f for f in check_reply("Ik kom erop terug.", context=ctx)
+                 if f.code == "promise_without_date"]  # fmt: skip
+    # Wednesday 10:00 + 2 x 4 hours: 3 on Wednesday, 4 on Thursday, 1 on Friday.
+    assert finding.followup is not None
+    assert finding.followup.due == dt.datetime(2026, 11, 20, 10, 0, tzinfo=AMS)
