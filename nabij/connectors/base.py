@@ -356,6 +356,12 @@ def require_secret(secrets: Mapping[str, Secret], name: str) -> str:
     return value.reveal()
 
 
+def obj_at(value: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """`value[key]` when it is a JSON object, else an empty dict (for untrusted payloads)."""
+    found = value.get(key)
+    return found if isinstance(found, dict) else {}
+
+
 def str_or(value: JSON, default: str = "") -> str:
     """Return `value` when it is a string, else `default` (for untrusted payloads)."""
     return value if isinstance(value, str) else default

@@ -29,6 +29,7 @@ from nabij.connectors.base import (
     RowError,
     Secret,
     SendResult,
+    obj_at,
     require_secret,
     str_or,
 )
@@ -62,12 +63,13 @@ def notification_to_message(item: Mapping[str, Any]) -> InboundMessage:
     handle = str_or(author.get("handle"))
     if not uri.startswith("at://") or not cid or not handle:
         raise ValueError("notification without uri, cid or author handle")
-    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
-    parent = reply.get("parent") if isinstance(reply.get("parent"), dict) else {}
-    root = reply.get("root") if isinstance(reply.get("root"), dict) else {}
+    reply = obj_at(record, "reply")
+    parent = obj_at(reply, "parent")
+    root = obj_at(reply, "root")
     root_uri, root_cid = str_or(root.get("uri")) or uri, str_or(root.get("cid")) or cid
-    labels = record.get("labels") if isinstance(record.get("labels"), dict) else {}
-    values = labels.get("values") if isinstance(labels.get("values"), list) else []
+    labels = obj_at(record, "labels")
+    values = labels.get("values")
+    values = values if isinstance(values, list) else []
     warning = ", ".join(str_or(v.get("val")) for v in values if isinstance(v, dict))
     return InboundMessage(
         channel="bluesky",

@@ -112,6 +112,8 @@ def _status_fields(part: Message) -> dict[str, str]:
     payload = part.get_payload()
     blocks = payload if isinstance(payload, list) else []
     for block in blocks:
+        if not isinstance(block, Message):
+            continue
         for key, value in block.items():
             fields.setdefault(key.lower(), str(value))
     if not fields and isinstance(payload, str):
@@ -124,7 +126,7 @@ def _status_fields(part: Message) -> dict[str, str]:
 
 def _original_id(part: Message) -> str:
     payload = part.get_payload()
-    if isinstance(payload, list) and payload:
+    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
         ids = message_ids(_header(payload[0], "Message-ID"))
     else:
         text = payload if isinstance(payload, str) else ""

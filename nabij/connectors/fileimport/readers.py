@@ -87,8 +87,8 @@ def _iter_lines(stream: IO[str], first: str) -> Iterator[tuple[int, Row]]:
             continue
         try:
             item = json.loads(line)
-        except ValueError as exc:
-            yield number, {"__error__": f"invalid JSON: {exc.msg}"}
+        except json.JSONDecodeError as exc:
+            yield number, {"__error__": f"invalid JSON: {exc}"}
             continue
         yield number, item if isinstance(item, dict) else {"__error__": "line is not an object"}
 
@@ -112,7 +112,7 @@ def _iter_array(stream: IO[str]) -> Iterator[tuple[int, Row]]:
         except ValueError as exc:
             if done:
                 if buffer.strip():
-                    raise ReaderError(f"JSON array broken after item {number}: {exc.msg}") from None
+                    raise ReaderError(f"JSON array broken after item {number}: {exc}") from None
                 raise ReaderError("JSON array is not closed") from None
             chunk = stream.read(CHUNK)
             done = not chunk

@@ -13,6 +13,7 @@ from nabij.connectors.base import (
     ConnectorBase,
     PermanentError,
     Secret,
+    obj_at,
     require_secret,
     str_or,
 )
@@ -63,7 +64,7 @@ def message_attachments(message: Mapping[str, Any]) -> tuple[Attachment, ...]:
     """Attachments of a Messenger/Instagram message (type and URL only)."""
     out = []
     for item in dict_items(message.get("attachments")):
-        payload = item.get("payload") if isinstance(item.get("payload"), dict) else {}
+        payload = obj_at(item, "payload")
         url = str_or(payload.get("url"))
         name = url.rsplit("/", 1)[-1].split("?")[0] or "attachment"
         kind = str_or(item.get("type"), "unknown")

@@ -15,6 +15,7 @@ from nabij.connectors.base import (
     RowError,
     Secret,
     SendResult,
+    obj_at,
     str_or,
 )
 from nabij.connectors.meta.common import (
@@ -41,7 +42,7 @@ def feed_change_to_message(
     """A comment or visitor post from a `feed` change; None for likes, edits and our own."""
     if value.get("verb") != "add" or value.get("item") not in POST_ITEMS:
         return None
-    sender = value.get("from") if isinstance(value.get("from"), dict) else {}
+    sender = obj_at(value, "from")
     sender_id = str(sender.get("id") or value.get("sender_id") or "")
     if not sender_id or sender_id == page_id:
         return None  # the page's own replies come back through the webhook too
@@ -78,12 +79,12 @@ def messaging_to_message(event: Mapping[str, Any], channel: str) -> InboundMessa
     message = event.get("message")
     if not isinstance(message, dict) or message.get("is_echo") or message.get("is_deleted"):
         return None
-    sender = event.get("sender") if isinstance(event.get("sender"), dict) else {}
+    sender = obj_at(event, "sender")
     sender_id, mid = str(sender.get("id") or ""), str_or(message.get("mid"))
     if not sender_id or not mid:
         raise ValueError("message without sender or mid")
     sent_at = utc_from_epoch(event["timestamp"], millis=True)
-    reply_to = message.get("reply_to") if isinstance(message.get("reply_to"), dict) else {}
+    reply_to = obj_at(message, "reply_to")
     return InboundMessage(
         channel=channel,
         external_id=mid,
@@ -169,7 +170,8 @@ class FacebookConnector(MetaConnectorBase):
         kind = target.get("kind")
         page = target_field(config, "account_id")
         if kind in ("comment", "post") and not reply.private:
-            path, body = f"{target_field(target, 'reply_on')}/comments", {"message": reply.text}
+            body: dict[str, Any] = {"message": reply.text}
+            path = f"{target_field(target, 'reply_on')}/comments"
         elif kind in ("comment", "post"):
             # A "private reply": one Messenger message to the commenter, within 7 days.
             recipient = {"comment_id": target_field(target, "object_id")}

@@ -13,6 +13,7 @@ from nabij.connectors.base import (
     PermanentError,
     Secret,
     SendResult,
+    obj_at,
     str_or,
 )
 from nabij.connectors.meta.common import (
@@ -34,13 +35,13 @@ def comment_change_to_message(
     value: Mapping[str, Any], account_id: str, entry_time: Any
 ) -> InboundMessage | None:
     """A comment from a `comments` change; None for the account's own comments."""
-    sender = value.get("from") if isinstance(value.get("from"), dict) else {}
+    sender = obj_at(value, "from")
     sender_id, comment_id = str(sender.get("id") or ""), str(value.get("id") or "")
     if not sender_id or not comment_id:
         raise ValueError("comment without id or from.id")
     if sender_id == account_id or sender.get("self_ig_scoped_id") == account_id:
         return None
-    media = value.get("media") if isinstance(value.get("media"), dict) else {}
+    media = obj_at(value, "media")
     media_id = str(media.get("id") or "")
     parent = str(value.get("parent_id") or "")
     username = str_or(sender.get("username"))
@@ -88,7 +89,8 @@ class InstagramConnector(MetaConnectorBase):
         target = reply.reply_target
         account = target_field(config, "account_id")
         if target.get("kind") == "comment" and not reply.private:
-            path, body = f"{target_field(target, 'reply_on')}/replies", {"message": reply.text}
+            body: dict[str, Any] = {"message": reply.text}
+            path = f"{target_field(target, 'reply_on')}/replies"
         elif target.get("kind") == "comment":
             path = f"{account}/messages"
             body = {

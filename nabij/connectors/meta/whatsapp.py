@@ -15,6 +15,7 @@ from nabij.connectors.base import (
     RowError,
     Secret,
     SendResult,
+    obj_at,
     str_or,
 )
 from nabij.connectors.meta.common import (
@@ -41,7 +42,7 @@ WINDOW_CLOSED = (
 
 def _text_of(message: Mapping[str, Any]) -> tuple[str, tuple[Attachment, ...]]:
     kind = str_or(message.get("type"))
-    part = message.get(kind) if isinstance(message.get(kind), dict) else {}
+    part = obj_at(message, kind)
     if kind == "text":
         return str_or(part.get("body")), ()
     if kind in MEDIA_TYPES:
@@ -73,7 +74,7 @@ def wa_message_to_message(
         raise ValueError("message without from or id")
     text, attachments = _text_of(message)
     sent_at = utc_from_epoch(message["timestamp"])
-    context = message.get("context") if isinstance(message.get("context"), dict) else {}
+    context = obj_at(message, "context")
     return InboundMessage(
         channel="whatsapp",
         external_id=wamid,
@@ -112,7 +113,7 @@ class WhatsAppConnector(MetaConnectorBase):
                 value = change.get("value")
                 if change.get("field") != "messages" or not isinstance(value, dict):
                     continue
-                meta = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+                meta = obj_at(value, "metadata")
                 names = {
                     str_or(c.get("wa_id")): str_or((c.get("profile") or {}).get("name"))
                     for c in dict_items(value.get("contacts"))

@@ -98,7 +98,8 @@ def _entry_time(entry: Mapping[str, Any], fallback: dt.datetime) -> dt.datetime:
         value = entry.get(key)
         if value:
             try:
-                return dt.datetime(*value[:6], tzinfo=dt.UTC)
+                year, month, day, hour, minute, second = value[:6]
+                return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
             except (TypeError, ValueError):
                 continue
     return fallback

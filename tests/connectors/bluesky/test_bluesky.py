@@ -67,9 +67,11 @@ def test_expired_session_is_renewed_once(fake_http: FakeHttp) -> None:
     fake_http.add(200, {"notifications": []})
     BlueskyConnector().poll(CONFIG, SECRETS, None, fake_http)
     assert [c.url.rsplit("/", 1)[-1] for c in fake_http.calls] == [
-        "com.atproto.server.createSession", "app.bsky.notification.listNotifications",
-        "com.atproto.server.createSession", "app.bsky.notification.listNotifications",
-    ]  # fmt: skip
+        "com.atproto.server.createSession",
+        "app.bsky.notification.listNotifications",
+        "com.atproto.server.createSession",
+        "app.bsky.notification.listNotifications",
+    ]
 
 
 def test_reply_carries_root_and_parent_and_stable_rkey(fake_http: FakeHttp) -> None:

@@ -23,8 +23,10 @@ def test_reply_headers_continue_the_thread() -> None:
     assert msg["Subject"] == "Re: Uw melding over de speeltuin"
     assert msg["In-Reply-To"] == "<CAF123reply@mail.example.nl>"
     assert message_ids(msg["References"]) == [
-        "first-001@mail.example.nl", "reply-001@gemeente.example", "CAF123reply@mail.example.nl",
-    ]  # fmt: skip
+        "first-001@mail.example.nl",
+        "reply-001@gemeente.example",
+        "CAF123reply@mail.example.nl",
+    ]
     assert msg["Message-ID"].endswith("@gemeente.example>")
     assert msg["Auto-Submitted"] is None
     assert msg.get_content().strip() == "We komen morgen kijken."
@@ -41,9 +43,14 @@ def test_reply_goes_to_reply_to_and_never_to_robots() -> None:
 
 @pytest.mark.parametrize(
     ("subject", "expected"),
-    [("Vraag", "Re: Vraag"), ("RE: Re: Vraag", "Re: Vraag"), ("Antw: AW: Vraag", "Re: Vraag"),
-     ("", "Re: uw bericht"), ("Re[2]: x\r\nBcc: y", "Re: x Bcc: y")],
-)  # fmt: skip
+    [
+        ("Vraag", "Re: Vraag"),
+        ("RE: Re: Vraag", "Re: Vraag"),
+        ("Antw: AW: Vraag", "Re: Vraag"),
+        ("", "Re: uw bericht"),
+        ("Re[2]: x\r\nBcc: y", "Re: x Bcc: y"),
+    ],
+)
 def test_reply_subject(subject: str, expected: str) -> None:
     assert reply_subject(subject) == expected
 
@@ -87,8 +94,10 @@ def test_poll_skips_auto_replies_reports_bounces_and_advances() -> None:
     connector = EmailConnector(mailbox=lambda c, s: box)
     result = connector.poll(CONFIG, {"password": Secret("x")}, None)
     assert [m.external_id for m in result.messages] == [
-        "CAF123reply@mail.example.nl", "nb-2026-09@wijk.example", "AM0PR01MB0001@outlook.example",
-    ]  # fmt: skip
+        "CAF123reply@mail.example.nl",
+        "nb-2026-09@wijk.example",
+        "AM0PR01MB0001@outlook.example",
+    ]
     assert result.notices[0]["original_message_id"] == "reply-002@gemeente.example"
     assert "automatic reply" in result.errors[0].error
     assert result.next_cursor == "7:5"

@@ -67,8 +67,11 @@ def test_xlsx_read_only(tmp_path: Path) -> None:
     sheet.append([None, None, None])
     sheet.append([78, "geen datum", "Fout"])
     book.save(tmp_path / "export.xlsx")
-    mapping = {"external_id": "ID", "sent_at": {"column": "Wanneer", "tz": "Europe/Amsterdam"},
-               "text": "Tekst"}  # fmt: skip
+    mapping = {
+        "external_id": "ID",
+        "sent_at": {"column": "Wanneer", "tz": "Europe/Amsterdam"},
+        "text": "Tekst",
+    }
     stats = ImportStats()
     (msg,) = import_file(tmp_path / "export.xlsx", mapping, "xl", stats=stats)
     assert msg.external_id == "xl:77"
@@ -114,8 +117,11 @@ def test_broken_files_raise_reader_errors(tmp_path: Path) -> None:
 
 
 def test_connector_parse_and_config() -> None:
-    payload = {"rows": [{"b": "Hoi", "d": "2026-09-14T10:00:00Z"}, 5], "source": "api",
-               "mapping": {"text": "b", "sent_at": "d"}}  # fmt: skip
+    payload = {
+        "rows": [{"b": "Hoi", "d": "2026-09-14T10:00:00Z"}, 5],
+        "source": "api",
+        "mapping": {"text": "b", "sent_at": "d"},
+    }
     result = FileImportConnector().parse(payload)
     assert len(result.messages) == 1 and result.errors == (RowError(2, "row is not an object"),)
     config = {"source": "tool", "mapping": load_fixture("fileimport", "webcaretool_mapping.json")}

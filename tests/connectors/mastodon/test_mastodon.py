@@ -66,8 +66,12 @@ def test_empty_poll_keeps_cursor(fake_http: FakeHttp) -> None:
 
 def test_public_reply_mentions_author_and_keeps_visibility(fake_http: FakeHttp) -> None:
     fake_http.add(200, load_fixture("mastodon", "status_created.json"))
-    target = {"status_id": "113100000000000012", "acct": "anna@mastodon.nl",
-              "visibility": "unlisted", "spoiler_text": ""}  # fmt: skip
+    target = {
+        "status_id": "113100000000000012",
+        "acct": "anna@mastodon.nl",
+        "visibility": "unlisted",
+        "spoiler_text": "",
+    }
     reply = OutboundReply("Dank voor uw melding.", target, idempotency_key="reply-7")
     result = MastodonConnector().send(CONFIG, SECRETS, reply, fake_http)
     body = fake_http.calls[0].json_body
@@ -82,8 +86,12 @@ def test_public_reply_mentions_author_and_keeps_visibility(fake_http: FakeHttp) 
 
 def test_private_reply_is_direct_and_keeps_content_warning(fake_http: FakeHttp) -> None:
     fake_http.add(200, load_fixture("mastodon", "status_created.json"))
-    target = {"status_id": "5", "acct": "kees", "visibility": "public",
-              "spoiler_text": "persoonlijke situatie"}  # fmt: skip
+    target = {
+        "status_id": "5",
+        "acct": "kees",
+        "visibility": "public",
+        "spoiler_text": "persoonlijke situatie",
+    }
     MastodonConnector().send(
         CONFIG, SECRETS, OutboundReply("@kees Ik bel u.", target, True), fake_http
     )
@@ -95,9 +103,15 @@ def test_private_reply_is_direct_and_keeps_content_warning(fake_http: FakeHttp) 
 
 @pytest.mark.parametrize(
     ("original", "private", "expected"),
-    [("public", False, "public"), ("unlisted", False, "unlisted"), ("private", False, "private"),
-     ("direct", False, "direct"), ("public", True, "direct"), ("", False, "public")],
-)  # fmt: skip
+    [
+        ("public", False, "public"),
+        ("unlisted", False, "unlisted"),
+        ("private", False, "private"),
+        ("direct", False, "direct"),
+        ("public", True, "direct"),
+        ("", False, "public"),
+    ],
+)
 def test_reply_visibility_never_widens(original: str, private: bool, expected: str) -> None:
     assert reply_visibility(original, private) == expected
 

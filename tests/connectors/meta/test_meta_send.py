@@ -63,8 +63,12 @@ def test_messenger_window_and_human_agent_tag(local_server: LocalServer) -> None
     late = FacebookConnector(clock=lambda: msg.sent_at + dt.timedelta(days=3))
     with pytest.raises(WindowClosedError, match="24 hours"):
         late.send(cfg, SECRETS, OutboundReply("Hoi", msg.reply_target), HttpxClient())
-    late.send({**cfg, "human_agent_tag": True}, SECRETS, OutboundReply("Hoi", msg.reply_target),
-              HttpxClient())  # fmt: skip
+    late.send(
+        {**cfg, "human_agent_tag": True},
+        SECRETS,
+        OutboundReply("Hoi", msg.reply_target),
+        HttpxClient(),
+    )
     assert local_server.requests[-1].json()["tag"] == "HUMAN_AGENT"
 
 
@@ -88,8 +92,12 @@ def test_hide_comment_on_facebook_and_instagram(local_server: LocalServer) -> No
 def test_instagram_comment_reply_uses_replies_edge(local_server: LocalServer) -> None:
     local_server.route("POST", "/v21.0/17850000000000051/replies", ok("graph_comment_created.json"))
     msg = InstagramConnector().parse(load_fixture("meta", "instagram.json")).messages[1]
-    InstagramConnector().send(config(local_server, "17841400000000001"), SECRETS,
-                              OutboundReply("Goed punt!", msg.reply_target), HttpxClient())  # fmt: skip
+    InstagramConnector().send(
+        config(local_server, "17841400000000001"),
+        SECRETS,
+        OutboundReply("Goed punt!", msg.reply_target),
+        HttpxClient(),
+    )
     assert local_server.requests[0].path == "/v21.0/17850000000000051/replies"
 
 
@@ -97,8 +105,12 @@ def test_whatsapp_reply_inside_window_quotes_the_message(local_server: LocalServ
     local_server.route("POST", "/v21.0/106000000000001/messages", ok("whatsapp_sent.json"))
     msg = WhatsAppConnector().parse(load_fixture("meta", "whatsapp.json")).messages[0]
     wa = WhatsAppConnector(clock=lambda: msg.sent_at + dt.timedelta(hours=2))
-    result = wa.send(config(local_server, "106000000000001"), SECRETS,
-                     OutboundReply("We sturen iemand langs.", msg.reply_target), HttpxClient())  # fmt: skip
+    result = wa.send(
+        config(local_server, "106000000000001"),
+        SECRETS,
+        OutboundReply("We sturen iemand langs.", msg.reply_target),
+        HttpxClient(),
+    )
     assert result.external_id == "wamid.OUTBOUND0002"
     body = local_server.requests[0].json()
     assert body["to"] == "31612345678"
@@ -126,8 +138,11 @@ def test_whatsapp_outside_window_only_template(local_server: LocalServer) -> Non
 
 
 def test_graph_errors_are_typed(local_server: LocalServer) -> None:
-    local_server.route("POST", "/v21.0/555_9001/comments",
-                       lambda req: Reply(400, load_fixture("meta", "graph_error_window.json")))  # fmt: skip
+    local_server.route(
+        "POST",
+        "/v21.0/555_9001/comments",
+        lambda req: Reply(400, load_fixture("meta", "graph_error_window.json")),
+    )
     msg = FacebookConnector().parse(load_fixture("meta", "facebook_feed.json")).messages[0]
     reply = OutboundReply("x", msg.reply_target)
     with pytest.raises(PermanentError, match="outside of allowed window"):
