@@ -210,3 +210,8 @@ def test_outside_hours_notice():
     early = outside_hours_notice(ams(2026, 11, 18, 7, 0), language="en")
     assert "today from 08:30" in early.text
     assert notice.to_dict()["read_from"] == "2026-11-23T08:30:00+01:00"
+
+
+def test_deadline_is_the_end_of_open_time_not_the_next_opening():
+    assert add_business_hours(ams(2026, 11, 16, 8, 30), 8.5) == ams(2026, 11, 16, 17, 0)
+    assert add_business_hours(ams(2026, 11, 16, 8, 30), 8.75) == ams(2026, 11, 17, 8, 45)
