@@ -267,7 +267,11 @@ class _Checker:
         if not isinstance(confirm, bool):
             self.error((*path, "confirm"), "confirm is true or false")
         house_rule = value.get("house_rule")
-        if house_rule is not None and house_rule not in self.house_rules:
+        if isinstance(house_rule, int) and not isinstance(house_rule, bool):
+            house_rule = str(house_rule)  # `house_rule: 1` refers to the house rule "1"
+        if house_rule is not None and not isinstance(house_rule, str):
+            self.error((*path, "house_rule"), "house_rule takes the id of one house rule")
+        elif house_rule is not None and house_rule not in self.house_rules:
             hint = suggest(str(house_rule), self.house_rules)
             declared = ", ".join(self.house_rules) or "none declared"
             self.error(

@@ -135,6 +135,8 @@ class ConditionReader:
                 if base == "type_score"
                 else f"'{name}' needs a label: write {base}.<label>, e.g. {base}.boos"
             )
+        if name == "always":
+            return "write 'when: always' on its own, not as a field"
         options = [*FIELDS, *_CONNECTIVES]
         hint = suggest(name.replace("_", ".", 1), options) or suggest(name, options)
         return f"unknown field '{name}'{hint}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -126,4 +127,34 @@ def test_mutated_default_protocol_never_raises(data: st.DataObject) -> None:
     length = data.draw(st.integers(0, 40))
     insert = data.draw(st.text(alphabet=" :-{}[]\n\t#&*!|>'\"abc01", max_size=10))
     protocol, issues = check_protocol(text[:start] + insert + text[start + length :])
+    assert (protocol is None) == bool(issues)
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every path into a nested structure of dicts and lists."""
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+DEFAULT_DATA = yaml.safe_load(default_protocol_text())
+DEFAULT_PATHS = [path for path in _paths(DEFAULT_DATA) if path]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(DEFAULT_PATHS), _values)
+def test_default_protocol_with_one_value_replaced_never_raises(
+    path: tuple[object, ...], value: object
+) -> None:
+    data = copy.deepcopy(DEFAULT_DATA)
+    target = data
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    protocol, issues = check_protocol(yaml.safe_dump(data, allow_unicode=True))
     assert (protocol is None) == bool(issues)
