@@ -266,7 +266,7 @@ class _Checker:
         confirm = value.get("confirm", False)
         if not isinstance(confirm, bool):
             self.error((*path, "confirm"), "confirm is true or false")
-        house_rule = value.get("house_rule")
+        house_rule: Any = value.get("house_rule")
         if isinstance(house_rule, int) and not isinstance(house_rule, bool):
             house_rule = str(house_rule)  # `house_rule: 1` refers to the house rule "1"
         if house_rule is not None and not isinstance(house_rule, str):
