@@ -33,17 +33,19 @@ def _taxonomy() -> Any:
         return None
     from nabij.understanding.taxonomy import Taxonomy
 
-    return Taxonomy.from_dicts(
-        [
-            {
-                "id": t.slug,
-                "name": t.name,
-                "description": t.description,
-                "keywords": t.keywords,
-                "examples": t.examples,
-            }
-            for t in topics
-        ]
+    return Taxonomy.from_dict(
+        {
+            "topics": [
+                {
+                    "id": t.slug,
+                    "name": t.name,
+                    "description": t.description,
+                    "keywords": t.keywords,
+                    "examples": t.examples,
+                }
+                for t in topics
+            ]
+        }
     )
 
 

@@ -9,8 +9,6 @@ from nabij.models import Message
 
 def after_analysis(messages: Sequence[Message]) -> None:
     """Run what must follow a fresh analysis, in the same transaction."""
-    try:
-        from nabij.actions.decisions import do_recommend_decisions
-    except ImportError:  # the protocol layer is optional until it is installed
-        return
+    from nabij.actions.decisions import do_recommend_decisions
+
     do_recommend_decisions(messages)

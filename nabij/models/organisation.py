@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def default_office_hours() -> dict[str, list[list[str]]]:
-    """Monday to Friday 08:30–17:00, closed at weekends."""
-    day = [["08:30", "17:00"]]
-    return {"mon": day, "tue": day, "wed": day, "thu": day, "fri": day, "sat": [], "sun": []}
+def default_office_hours() -> dict[str, object]:
+    """Monday to Friday 08:30–17:00, closed at weekends (docs/business-hours.md)."""
+    day = ["08:30-17:00"]
+    weekly = {"mon": day, "tue": day, "wed": day, "thu": day, "fri": day, "sat": [], "sun": []}
+    return {"weekly": weekly, "public_holidays": True}
 
 
 class Organisation(models.Model):
@@ -50,6 +53,18 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def office(self) -> Any:
+        """The organisation's office hours as a `nabij.businesstime.OfficeHours`."""
+        from nabij.businesstime import OfficeHours, OfficeHoursError
+
+        data = dict(self.office_hours or {})
+        data.setdefault("timezone", self.time_zone)
+        data.setdefault("closed_dates", self.closed_dates or [])
+        try:
+            return OfficeHours.from_dict(data)
+        except (OfficeHoursError, TypeError, ValueError):
+            return OfficeHours(timezone=self.time_zone)
 
     @classmethod
     def current(cls) -> Organisation:
