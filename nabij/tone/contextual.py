@@ -7,7 +7,7 @@ import re
 
 from nabij.businesstime import OfficeHours, add_business_hours, human_day
 from nabij.tone import lexicon, readability
-from nabij.tone.lexical import Span, _finding, _overlaps
+from nabij.tone.lexical import Span, make_finding, overlaps
 from nabij.tone.model import CHANNEL_LIMITS, NEGATIVE_EMOTIONS, FollowUp, ReplyContext, ToneFinding
 from nabij.tone.texts import ACK_EXAMPLES, EMOJI_CONTEXT, emotion_word
 
@@ -33,10 +33,10 @@ def check_acknowledgement(
     patterns = ack.get("general", ()) + ack.get(emotion, ())
     # A cue inside a distancing phrase ("excuses voor het eventuele ongemak") is no
     # real acknowledgement.
-    if any(not _overlaps(a, b, distancing) for a, b in _matches(patterns, draft)):
+    if any(not overlaps(a, b, distancing) for a, b in _matches(patterns, draft)):
         return []
     return [
-        _finding(
+        make_finding(
             "missing_acknowledgement",
             context.language,
             draft,
@@ -55,7 +55,7 @@ def check_next_step(draft: str, context: ReplyContext) -> list[ToneFinding]:
     cues = lexicon.cues()
     if _matches(cues.next_step, draft) or _matches(cues.promise, draft):
         return []
-    return [_finding("missing_next_step", context.language, draft, None, None)]
+    return [make_finding("missing_next_step", context.language, draft, None, None)]
 
 
 def _has_date(text: str) -> bool:
@@ -74,7 +74,7 @@ def check_promises(draft: str, context: ReplyContext) -> list[ToneFinding]:
         start, end = min(spans)
         start, end = sentence.start + start, sentence.start + end
         followup = propose_followup(draft[start:end], context)
-        finding = _finding(
+        finding = make_finding(
             "promise_without_date", context.language, draft, start, end, wording=followup.wording
         )
         found.append(_with_followup(finding, followup))
@@ -114,18 +114,19 @@ def _day_hours(office: OfficeHours) -> float:
 def check_emoji(draft: str, context: ReplyContext) -> list[ToneFinding]:
     """Emoji that do not fit the emotion or type of the incoming message."""
     found: list[ToneFinding] = []
-    seen: set[str] = set()
+    taken: list[Span] = []
     for rule in lexicon.emoji_rules():
         by_emotion = context.emotion in rule.emotions
-        by_type = context.message_type in rule.types
-        if not (by_emotion or by_type):
+        if not (by_emotion or context.message_type in rule.types):
             continue
-        for emoji in rule.emoji:
+        # Longest first, so "🤷‍♀️" is one finding and not also its "🤷".
+        for emoji in sorted(rule.emoji, key=len, reverse=True):
             start = draft.find(emoji)
-            if start < 0 or emoji in seen:
+            end = start + len(emoji)
+            if start < 0 or overlaps(start, end, taken):
                 continue
-            seen.add(emoji)
-            found.append(_emoji_finding(draft, context, start, start + len(emoji), by_emotion))
+            taken.append((start, end))
+            found.append(_emoji_finding(draft, context, start, end, by_emotion))
     return found
 
 
@@ -138,7 +139,7 @@ def _emoji_finding(draft: str, context: ReplyContext, start: int, end: int,
         )
     else:
         where = words["type"].format(kind=context.message_type)
-    return _finding("unfitting_emoji", context.language, draft, start, end, context_word=where)
+    return make_finding("unfitting_emoji", context.language, draft, start, end, context_word=where)
 
 
 def name_parts(name: str) -> list[str]:
@@ -158,7 +159,7 @@ def check_name(draft: str, context: ReplyContext) -> list[ToneFinding]:
     for part in parts:
         if re.search(rf"(?<!\w){re.escape(part)}(?!\w)", draft, re.IGNORECASE):
             return []
-    return [_finding("missing_name", context.language, draft, None, None, name=parts[0])]
+    return [make_finding("missing_name", context.language, draft, None, None, name=parts[0])]
 
 
 def check_length(draft: str, context: ReplyContext) -> list[ToneFinding]:
@@ -167,7 +168,7 @@ def check_length(draft: str, context: ReplyContext) -> list[ToneFinding]:
     if limit is None or len(draft) <= limit:
         return []
     return [
-        _finding(
+        make_finding(
             "too_long_for_channel",
             context.language,
             draft,

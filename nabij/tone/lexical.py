@@ -14,12 +14,21 @@ LONG_WORD_SYLLABLES = 5
 Span = tuple[int, int]
 
 
-def _overlaps(start: int, end: int, taken: list[Span]) -> bool:
+def overlaps(start: int, end: int, taken: list[Span]) -> bool:
+    """True when [start, end) overlaps one of the taken spans."""
     return any(start < b and a < end for a, b in taken)
 
 
-def _finding(code: str, language: str, draft: str, start: int | None, end: int | None,
-             replacement: str | None = None, **values: object) -> ToneFinding:  # fmt: skip
+def make_finding(
+    code: str,
+    language: str,
+    draft: str,
+    start: int | None,
+    end: int | None,
+    replacement: str | None = None,
+    **values: object,
+) -> ToneFinding:
+    """Build a finding with its texts in the requested language."""
     excerpt = draft[start:end] if start is not None and end is not None else None
     texts = render(code, language, excerpt=excerpt or "", **values)
     return ToneFinding(
@@ -41,13 +50,13 @@ def check_phrases(draft: str, language: str, taken: list[Span]) -> list[ToneFind
     for entry in lexicon.phrases():
         for match in entry.regex.finditer(draft):
             start, end = match.span()
-            if end <= start or _overlaps(start, end, taken):
+            if end <= start or overlaps(start, end, taken):
                 continue
             taken.append((start, end))
             code = "distancing_phrase" if entry.kind == "distancing" else "bureaucratic_word"
             replacement = entry.suggestion if entry.replace else None
             found.append(
-                _finding(
+                make_finding(
                     code,
                     language,
                     draft,
@@ -63,17 +72,17 @@ def check_phrases(draft: str, language: str, taken: list[Span]) -> list[ToneFind
 def check_words(draft: str, language: str, taken: list[Span]) -> list[ToneFinding]:
     """Difficult words with a B1 alternative (not inside an earlier phrase match)."""
     found = []
-    for entry in lexicon.words():
-        for match in entry.regex.finditer(draft):
-            start, end = match.span()
-            if _overlaps(start, end, taken):
-                continue
-            taken.append((start, end))
-            found.append(
-                _finding(
-                    "difficult_word", language, draft, start, end, alternative=entry.suggestion
-                )
+    for match in lexicon.words_regex().finditer(draft):
+        start, end = match.span()
+        entry = lexicon.word_entry(match.group(0))
+        if entry is None or overlaps(start, end, taken):
+            continue
+        taken.append((start, end))
+        found.append(
+            make_finding(
+                "difficult_word", language, draft, start, end, alternative=entry.suggestion
             )
+        )
     return found
 
 
@@ -84,7 +93,7 @@ def check_sentences(draft: str, language: str) -> list[ToneFinding]:
         count = len(sentence.words)
         if count > LONG_SENTENCE_WORDS:
             found.append(
-                _finding(
+                make_finding(
                     "long_sentence",
                     language,
                     draft,
@@ -100,7 +109,7 @@ def check_sentences(draft: str, language: str) -> list[ToneFinding]:
 def check_passive(draft: str, language: str) -> list[ToneFinding]:
     """Passive constructions that hide who acts."""
     return [
-        _finding("passive_voice", language, draft, start, end)
+        make_finding("passive_voice", language, draft, start, end)
         for start, end in readability.passive_spans(draft)
     ]
 
@@ -121,7 +130,7 @@ def check_readability(draft: str, language: str) -> list[ToneFinding]:
     if long_words:
         joined = ", ".join(f"“{w}”" for w in long_words)
         hint = f" ({joined})"
-    return [_finding("low_readability", language, draft, None, None, score=score, words=hint)]
+    return [make_finding("low_readability", language, draft, None, None, score=score, words=hint)]
 
 
 def check_wording(draft: str, language: str) -> list[ToneFinding]:

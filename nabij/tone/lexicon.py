@@ -98,6 +98,20 @@ def words() -> tuple[WordEntry, ...]:
 
 
 @lru_cache(maxsize=1)
+def words_regex() -> re.Pattern[str]:
+    """All difficult words in one pattern (longest first), so a draft is scanned once."""
+    bodies = [r"\s+".join(re.escape(part) for part in e.word.split()) for e in words()]
+    return re.compile(
+        r"(?<![\w-])(?:" + "|".join(bodies) + ")" + _WORD_SUFFIX + r"(?![\w-])", _FLAGS
+    )
+
+
+def word_entry(matched: str) -> WordEntry | None:
+    """The difficult-word entry that a match of `words_regex` stands for."""
+    return next((e for e in words() if e.regex.fullmatch(matched)), None)
+
+
+@lru_cache(maxsize=1)
 def emoji_rules() -> tuple[EmojiRule, ...]:
     """Rules for emoji that do not fit the incoming message."""
     return tuple(

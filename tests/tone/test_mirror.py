@@ -221,3 +221,9 @@ def test_followup_uses_the_organisations_office_hours():
     # Wednesday 10:00 + 2 x 4 hours: 3 on Wednesday, 4 on Thursday, 1 on Friday.
     assert finding.followup is not None
     assert finding.followup.due == dt.datetime(2026, 11, 20, 10, 0, tzinfo=AMS)
+
+
+def test_composite_emoji_is_one_finding():
+    found = [f for f in check_reply("Tja 🤷‍♀️", context=ReplyContext(emotion="boos"))
+             if f.code == "unfitting_emoji"]  # fmt: skip
+    assert [f.excerpt for f in found] == ["🤷‍♀️"]
