@@ -130,8 +130,9 @@ def check_emoji(draft: str, context: ReplyContext) -> list[ToneFinding]:
     return found
 
 
-def _emoji_finding(draft: str, context: ReplyContext, start: int, end: int,
-                   by_emotion: bool) -> ToneFinding:  # fmt: skip
+def _emoji_finding(
+    draft: str, context: ReplyContext, start: int, end: int, by_emotion: bool
+) -> ToneFinding:
     words = EMOJI_CONTEXT.get(context.language, EMOJI_CONTEXT["nl"])
     if by_emotion and context.emotion:
         where = words["emotion"].format(

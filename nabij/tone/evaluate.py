@@ -106,10 +106,8 @@ def evaluate(items: Iterable[CorpusItem]) -> Report:
         for code in item.expected - got:
             report.false_neg[code] += 1
         if got != item.expected:
-            report.mistakes.append(
-                {"id": item.id, "extra": sorted(got - item.expected),
-                 "missed": sorted(item.expected - got)}
-            )  # fmt: skip
+            extra, missed = sorted(got - item.expected), sorted(item.expected - got)
+            report.mistakes.append({"id": item.id, "extra": extra, "missed": missed})
     return report
 
 
