@@ -71,7 +71,7 @@ def check_promises(draft: str, context: ReplyContext) -> list[ToneFinding]:
         spans = _matches(lexicon.cues().promise, sentence.text)
         if not spans or _has_date(nearby):
             continue
-        start, end = min(spans)
+        start, end = _first_merged(spans)
         start, end = sentence.start + start, sentence.start + end
         followup = propose_followup(draft[start:end], context)
         finding = make_finding(
@@ -79,6 +79,16 @@ def check_promises(draft: str, context: ReplyContext) -> list[ToneFinding]:
         )
         found.append(_with_followup(finding, followup))
     return found
+
+
+def _first_merged(spans: list[Span]) -> Span:
+    """The first span, grown to cover every span that overlaps it (one promise, one span)."""
+    ordered = sorted(spans)
+    start, end = ordered[0]
+    for a, b in ordered[1:]:
+        if a < end:
+            end = max(end, b)
+    return start, end
 
 
 def _with_followup(finding: ToneFinding, followup: FollowUp) -> ToneFinding:

@@ -24,7 +24,7 @@ NL: dict[str, dict[str, str]] = {
         "message": "“{excerpt}” klinkt afstandelijk.",
         "why": "Zo'n zin zet de organisatie tegenover de inwoner. Iedereen die meeleest, "
         "ziet een loket in plaats van een mens die helpt.",
-        "suggestion": "Schrijf wat jij of een collega gaat doen, bijvoorbeeld: “{alternative}”.",
+        "suggestion": "Beter: “{alternative}”. Zeg wie iets doet en wanneer.",
     },
     "bureaucratic_word": {
         "message": "“{excerpt}” is ambtelijke taal.",
@@ -92,7 +92,7 @@ EN: dict[str, dict[str, str]] = {
         "message": "“{excerpt}” sounds distant.",
         "why": "Such a sentence puts the organisation opposite the resident. Everyone reading "
         "along sees a counter, not a person who helps.",
-        "suggestion": "Say what you or a colleague will do, for example: “{alternative}”.",
+        "suggestion": "Better (in Dutch): “{alternative}”. Say who does what, and when.",
     },
     "bureaucratic_word": {
         "message": "“{excerpt}” is officialese.",
