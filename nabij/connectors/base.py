@@ -196,16 +196,51 @@ class SendResult:
 
 @runtime_checkable
 class Connector(Protocol):
-    """The one contract every channel implements."""
+    """The one contract every channel implements.
 
-    kind: str
-    label: str
-    can_reply_public: bool
-    can_reply_private: bool
-    can_hide: bool
-    has_threads: bool
-    inbound: InboundMode
-    config_schema: Sequence[ConfigField]
+    The descriptive members are read-only properties here so that plain class
+    attributes (`kind = "mastodon"`) satisfy them.
+    """
+
+    @property
+    def kind(self) -> str:
+        """Channel name as in docs/interfaces.md (`mastodon`, `email`, ...)."""
+        ...
+
+    @property
+    def label(self) -> str:
+        """Name shown in the UI."""
+        ...
+
+    @property
+    def can_reply_public(self) -> bool:
+        """A public reply in the same place is possible."""
+        ...
+
+    @property
+    def can_reply_private(self) -> bool:
+        """A private reply (DM, mail, private reply to a comment) is possible."""
+        ...
+
+    @property
+    def can_hide(self) -> bool:
+        """The organisation can hide the message on the platform."""
+        ...
+
+    @property
+    def has_threads(self) -> bool:
+        """Messages carry thread information."""
+        ...
+
+    @property
+    def inbound(self) -> InboundMode:
+        """How messages arrive: polled, pushed by webhook, or not at all."""
+        ...
+
+    @property
+    def config_schema(self) -> Sequence[ConfigField]:
+        """The channel's settings; `secret` ones are stored apart and redacted."""
+        ...
 
     def validate_config(self, config: Mapping[str, JSON]) -> list[str]:
         """Return human-readable problems with `config`; empty when it is valid."""
@@ -259,8 +294,16 @@ class ConnectorBase:
     config_schema: Sequence[ConfigField] = ()
 
     def validate_config(self, config: Mapping[str, JSON]) -> list[str]:
-        """Check `config` against `config_schema`; subclasses add channel rules."""
-        return validate_against_schema(self.config_schema, config)
+        """Check `config` against `config_schema`, then the channel's own rules."""
+        if not isinstance(config, Mapping):
+            return ["configuration must be an object"]
+        return validate_against_schema(self.config_schema, config) + self.extra_config_errors(
+            config
+        )
+
+    def extra_config_errors(self, config: Mapping[str, JSON]) -> list[str]:
+        """Channel-specific configuration rules beyond the schema (none by default)."""
+        return []
 
     def parse(self, payload: JSON) -> ParseResult:
         """Channels without a payload format parse nothing."""

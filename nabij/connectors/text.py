@@ -10,28 +10,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_BLOCK = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "ul",
-    "ol",
-    "table",
-}
+# Paragraph-like elements are separated by an empty line, other blocks by a line break.
+_PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol"}
+_BLOCK = {"div", "br", "li", "tr", "section", "article", "header", "footer", "dl", "dt", "dd"}
 _SKIP = {"script", "style", "head", "title", "template", "noscript"}
 _VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "area", "base", "col", "source"}
 _QUOTE_CLASSES = ("gmail_quote", "moz-cite-prefix", "yahoo_quoted", "protonmail_quote")
@@ -51,21 +32,21 @@ class _TextExtractor(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.stopped:
             return
-        skip = tag in _SKIP or (self.drop_quotes and self._is_quote(tag, attrs))
         if self.drop_quotes and self._is_outlook_marker(attrs):
             self.stopped = True
             return
+        skip = tag in _SKIP or (self.drop_quotes and self._is_quote(tag, attrs))
         if tag in _VOID:
             if tag == "br" and not self.skip_depth:
-                self.parts.append("\n")
+                self._break(1, force=True)
             return
         self.stack.append((tag, skip))
         if skip:
             self.skip_depth += 1
-        elif tag in _BLOCK and not self.skip_depth:
-            self.parts.append("\n")
-        if tag == "li" and not self.skip_depth:
-            self.parts.append("- ")
+        elif not self.skip_depth:
+            self._block_break(tag)
+            if tag == "li":
+                self.parts.append("- ")
 
     def handle_endtag(self, tag: str) -> None:
         if self.stopped or tag in _VOID:
@@ -78,12 +59,31 @@ class _TextExtractor(HTMLParser):
                         self.skip_depth -= 1
                 del self.stack[i:]
                 break
-        if tag in _BLOCK and not self.skip_depth:
-            self.parts.append("\n")
+        if not self.skip_depth:
+            self._block_break(tag)
 
     def handle_data(self, data: str) -> None:
-        if not self.skip_depth and not self.stopped:
-            self.parts.append(data)
+        if self.skip_depth or self.stopped:
+            return
+        in_pre = any(tag == "pre" for tag, _ in self.stack)
+        # Outside <pre>, source line breaks are just spaces, as a browser shows them.
+        self.parts.append(data if in_pre else re.sub(r"\s+", " ", data))
+
+    def _block_break(self, tag: str) -> None:
+        if tag in _PARAGRAPH:
+            self._break(2)
+        elif tag in _BLOCK:
+            self._break(1)
+
+    def _break(self, count: int, force: bool = False) -> None:
+        """End the current line; `count` 2 leaves an empty line. No breaks at the start."""
+        tail = "".join(self.parts[-4:]).rstrip(" ")
+        if not tail and not force:
+            return
+        have = len(tail) - len(tail.rstrip("\n"))
+        missing = count if force else count - have
+        if missing > 0:
+            self.parts.append("\n" * missing)
 
     @staticmethod
     def _is_quote(tag: str, attrs: list[tuple[str, str | None]]) -> bool:

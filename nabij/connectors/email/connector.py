@@ -142,9 +142,9 @@ class EmailConnector(ConnectorBase):
         self.mailbox_factory = mailbox
         self.sender_factory = sender
 
-    def validate_config(self, config: Mapping[str, JSON]) -> list[str]:
-        """Schema check plus: the security settings must be one of the known modes."""
-        errors = super().validate_config(config)
+    def extra_config_errors(self, config: Mapping[str, JSON]) -> list[str]:
+        """Known security modes and a real organisation address."""
+        errors: list[str] = []
         for key in ("imap_tls", "smtp_tls"):
             if config.get(key) not in (None, "", "ssl", "starttls"):
                 errors.append(f"{key} must be 'ssl' or 'starttls'")

@@ -68,9 +68,9 @@ class FileImportConnector(ConnectorBase):
         ConfigField("format", "Format (csv/json/jsonl/xlsx)", required=False, default=""),
     )
 
-    def validate_config(self, config: Mapping[str, JSON]) -> list[str]:
-        """The source name and the mapping (a mapping is an object, not a list)."""
-        errors = super().validate_config(config)
+    def extra_config_errors(self, config: Mapping[str, JSON]) -> list[str]:
+        """The mapping and the format must be usable."""
+        errors: list[str] = []
         if isinstance(config.get("mapping"), dict):
             errors += validate_mapping(config["mapping"])
         if config.get("format") not in (None, "", "csv", "json", "jsonl", "ndjson", "xlsx"):

@@ -141,9 +141,9 @@ class MastodonConnector(ConnectorBase):
         ConfigField("access_token", "Access token", secret=True, help="scopes: read write"),
     )
 
-    def validate_config(self, config: Mapping[str, JSON]) -> list[str]:
-        """Schema check plus: the server URL must be https unless it is a local test."""
-        errors = super().validate_config(config)
+    def extra_config_errors(self, config: Mapping[str, JSON]) -> list[str]:
+        """The server URL must be https unless it is a local test server."""
+        errors: list[str] = []
         url = config.get("base_url")
         if isinstance(url, str) and url.startswith("http://"):
             host = urlparse(url).hostname or ""

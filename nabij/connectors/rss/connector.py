@@ -173,9 +173,9 @@ class RssConnector(ConnectorBase):
         ),
     )
 
-    def validate_config(self, config: Mapping[str, JSON]) -> list[str]:
-        """Schema check plus the rules themselves."""
-        errors = super().validate_config(config)
+    def extra_config_errors(self, config: Mapping[str, JSON]) -> list[str]:
+        """The keyword rules must be usable."""
+        errors: list[str] = []
         if isinstance(config.get("rules"), list):
             errors += validate_rules(config["rules"])
         return errors
