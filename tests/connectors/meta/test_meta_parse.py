@@ -67,13 +67,14 @@ def test_whatsapp_messages_names_media_and_context() -> None:
 
 
 def test_payloads_of_another_object_or_junk_give_nothing() -> None:
-    for junk in (
+    junk_payloads: list[object] = [
         None,
         [],
         "x",
         {"object": "page"},
         {"object": "page", "entry": [1, {"changes": 5}]},
-    ):
+    ]
+    for junk in junk_payloads:
         assert FacebookConnector().parse(junk).messages == ()
     assert WhatsAppConnector().parse(load_fixture("meta", "facebook_feed.json")).messages == ()
     assert InstagramConnector().parse(load_fixture("meta", "messenger.json")).messages == ()
