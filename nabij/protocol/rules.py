@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from nabij.protocol.implies import implies
+
 if TYPE_CHECKING:
     from nabij.protocol.loader import Path
     from nabij.protocol.model import Rule
@@ -35,6 +37,16 @@ def check_rule_order(rules: Sequence[Rule]) -> list[tuple[Path, str]]:
                     f"(line {earlier.line}) has the same condition",
                 )
             )
+        else:
+            broader = next((r for r in seen.values() if implies(rule.condition, r.condition)), None)
+            if broader is not None and not rule.is_fallback:
+                problems.append(
+                    (
+                        path,
+                        f"rule '{rule.id}' is unreachable: every message it matches is "
+                        f"matched first by rule '{broader.id}' (line {broader.line})",
+                    )
+                )
         seen.setdefault(rule.condition, rule)
         if rule.is_fallback:
             fallback = rule
