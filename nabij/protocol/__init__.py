@@ -19,7 +19,13 @@ from nabij.protocol.issues import Issue, ProtocolInvalid
 from nabij.protocol.model import Outcome, Protocol, Rule
 from nabij.protocol.simulate import ChangedDecision, SimulationResult, simulate
 from nabij.protocol.statement import Statement, statement_of_reasons
-from nabij.protocol.validate import check_protocol, load_protocol, load_protocol_file
+from nabij.protocol.validate import (
+    cached_protocol,
+    check_protocol,
+    load_protocol,
+    load_protocol_file,
+)
+from nabij.protocol.when import field_reference
 
 __all__ = [
     "ChangedDecision",
@@ -32,11 +38,13 @@ __all__ = [
     "Rule",
     "SimulationResult",
     "Statement",
+    "cached_protocol",
     "check_protocol",
     "default_protocol",
     "default_protocol_text",
     "diff_protocols",
     "evaluate",
+    "field_reference",
     "load_protocol",
     "load_protocol_file",
     "matching_rule",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -59,6 +60,15 @@ def load_protocol(text: str, filename: str = "<protocol>") -> Protocol:
     if protocol is None:
         raise ProtocolInvalid(issues, filename)
     return protocol
+
+
+@lru_cache(maxsize=32)
+def cached_protocol(text: str) -> Protocol:
+    """Like `load_protocol`, but each distinct text is parsed and compiled once per process.
+
+    The returned protocol is shared; treat it as read-only.
+    """
+    return load_protocol(text)
 
 
 def load_protocol_file(path: str | FilePath) -> Protocol:

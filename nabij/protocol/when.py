@@ -24,6 +24,7 @@ from nabij.protocol.fields import (
     ENUM,
     FIELDS,
     LIST,
+    MISSING,
     NUMBER,
     ORDINAL,
     TEXT,
@@ -214,3 +215,26 @@ class ConditionReader:
             )
             return _BAD
         return int(value) if spec.kind == COUNT else float(value)
+
+
+def field_reference() -> list[dict[str, Any]]:
+    """Describe every condition field (kind, operators, values, range, default), JSON-ready.
+
+    Meant for the protocol editor and the API, so help text never drifts from the code.
+    """
+    reference = []
+    for spec in FIELDS.values():
+        entry: dict[str, Any] = {
+            "name": spec.name,
+            "kind": spec.kind,
+            "source": spec.source,
+            "key": spec.key,
+            "operators": list(KIND_OPERATORS[spec.kind]),
+            "values": list(spec.values),
+        }
+        if spec.low is not None:
+            entry["range"] = [spec.low, spec.high]
+        if spec.source == "context":
+            entry["default"] = None if spec.default is MISSING else spec.default
+        reference.append(entry)
+    return reference

@@ -113,3 +113,37 @@ def test_hostile_yaml_gives_issues(text: str, message: str) -> None:
     protocol, issues = check_protocol(text)
     assert protocol is None
     assert any(message in issue.message for issue in issues), issues
+
+
+def test_field_reference_covers_every_documented_field() -> None:
+    from nabij.protocol import field_reference
+
+    reference = {entry["name"]: entry for entry in field_reference()}
+    docs = (ROOT / "docs" / "protocol.md").read_text("utf-8")
+    for name, entry in reference.items():
+        base = (
+            name.split(".")[0] + ".<"
+            if name.startswith(("type_score.", "emotion_score."))
+            else name
+        )
+        assert f"`{base}" in docs, name
+        assert entry["operators"]
+    assert reference["author.hidden_count"]["default"] == 0
+    assert reference["urgency"]["operators"] == [
+        "eq",
+        "ne",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "in",
+        "not_in",
+    ]
+    json.dumps(list(reference.values()))
+
+
+def test_cached_protocol_compiles_each_text_once() -> None:
+    from nabij.protocol import cached_protocol, default_protocol_text
+
+    text = default_protocol_text()
+    assert cached_protocol(text) is cached_protocol(text)
