@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "nabij.understanding.commands",
     "nabij.protocol.commands",
     "nabij.tone.commands",
+    "nabij.commands.decisions",
     "nabij.commands.signals",
 )
 

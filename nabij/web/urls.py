@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
-from nabij.web import views
+from nabij.web import decisions, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,5 +20,8 @@ urlpatterns = [
     path("gesprek/<int:conversation_id>/", views.conversation, name="conversation"),
     path("gesprek/<int:conversation_id>/notitie/", views.add_note, name="add_note"),
     path("gesprek/<int:conversation_id>/antwoord/", views.add_reply, name="add_reply"),
+    path("bericht/<int:message_id>/bevestigen/", decisions.confirm, name="confirm_decision"),
+    path("bericht/<int:message_id>/afwijken/", decisions.override, name="override_decision"),
+    path("onverantwoorde-stilte/", decisions.silence, name="silence"),
     path("admin/", admin.site.urls),
 ]

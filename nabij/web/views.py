@@ -14,10 +14,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nabij.actions.decisions import unaccounted_silence
 from nabij.actions.conversations import access_conversation, do_add_note, do_store_reply
 from nabij.actions.errors import ActionError, PermissionDenied
 from nabij.actions.roles import has_capability
-from nabij.models import Channel, Conversation, Message, MessageAnalysis, MessageType
+from nabij.models import (
+    Action,
+    Channel,
+    Conversation,
+    Decision,
+    Message,
+    MessageAnalysis,
+    MessageType,
+)
 
 PAGE_SIZE = 50
 
@@ -67,6 +76,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "channels": Channel.objects.order_by("name").only("slug", "name"),
             "statuses": Conversation.Status.choices,
             "types": MessageType.choices,
+            "silence_count": unaccounted_silence().count(),
         },
     )
 
@@ -95,10 +105,13 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
         )
         .order_by("sent_at", "pk")
     )
+    advice = {}
+    for decision in Decision.objects.filter(conversation=conv).order_by("created_at", "pk"):
+        advice[decision.message_id] = decision
     items: list[dict[str, Any]] = []
     for message in thread:
         analysis = message.current_analyses[0] if message.current_analyses else None
-        items.append({"message": message, "analysis": analysis})
+        items.append({"message": message, "analysis": analysis, "decision": advice.get(message.pk)})
     other = []
     if conv.contact_id:
         other = list(
@@ -109,7 +122,12 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     return render(
         request,
         "nabij/conversation.html",
-        {"conv": conv, "items": items, "other_conversations": other},
+        {
+            "conv": conv,
+            "items": items,
+            "other_conversations": other,
+            "actions": Action.choices,
+        },
     )
 
 
