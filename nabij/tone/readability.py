@@ -22,6 +22,14 @@ _PASSIVE = re.compile(
     rf"|\b{PARTICIPLE}[ \t]+(?:zou[ \t]+|zal[ \t]+|zouden[ \t]+|zullen[ \t]+)?{PASSIVE_AUX}\b",
     re.IGNORECASE | re.UNICODE,
 )
+# Participles of verbs whose perfect tense takes "zijn": "was verlopen door een fout" is
+# no passive, "door" gives the cause.
+_ZIJN_PERFECT = frozenset(
+    {"verlopen", "gegaan", "gekomen", "ontstaan", "gebeurd", "geworden", "vertrokken",
+     "gestopt", "overleden", "verdwenen", "gebleven", "begonnen", "geëindigd", "gestegen",
+     "gedaald", "gegroeid", "opgelopen", "uitgevallen", "ingestort", "vastgelopen",
+     "misgegaan", "weggegaan", "teruggekomen", "binnengekomen", "veranderd", "verhuisd"}
+)  # fmt: skip
 # A clause boundary between auxiliary and participle means they belong to different verbs.
 _CLAUSE_WORDS = frozenset(
     {"en", "maar", "dus", "want", "of", "omdat", "als", "dan", "toen", "terwijl"}
@@ -97,6 +105,8 @@ def passive_spans(text: str) -> list[tuple[int, int]]:
         tokens = [t.lower() for t in re.findall(r"[\w'-]+", match.group(0))]
         if tokens[-1] == "door":
             participle = tokens[-2]
+            if participle in _ZIJN_PERFECT:
+                continue
         elif re.fullmatch(PASSIVE_AUX, tokens[-1]):
             participle = tokens[0]
         else:

@@ -47,7 +47,8 @@ def test_passive_found(text):
 @pytest.mark.parametrize(
     "text",
     ["We legen de container morgen.", "Het wordt druk, dus je kunt beter later bellen.",
-     "Je vader is overleden.", "Het wordt beter.", "Het werd twee weken geleden."],
+     "Je vader is overleden.", "Het wordt beter.", "Het werd twee weken geleden.",
+     "De pas was verlopen door een fout in ons systeem."],
 )  # fmt: skip
 def test_passive_not_found(text):
     assert passive_spans(text) == []
