@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,21 +128,18 @@ def _compile_compare(cmp: Compare) -> Test:
     return lambda facts: facts[name] is not MISSING and facts[name] not in choices
 
 
+_ORDER = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+
+
 def _ordered(name: str, op: str, target: Any, key: Callable[[Any], Any]) -> Test:
+    compare = _ORDER[op]
+
     def test(facts: Facts) -> bool:
         value = facts[name]
         if value is MISSING:
             return False
         value = key(value)
-        if value is None:
-            return False
-        if op == "gt":
-            return bool(value > target)
-        if op == "gte":
-            return bool(value >= target)
-        if op == "lt":
-            return bool(value < target)
-        return bool(value <= target)
+        return value is not None and bool(compare(value, target))
 
     return test
 
