@@ -112,9 +112,7 @@ class ImapMailbox:
     def wait_for_new(self, seconds: float) -> bool:
         """IDLE until the server reports new mail or `seconds` pass; False without IDLE."""
         with self._session() as conn:
-            if b"IDLE" not in b" ".join(
-                c.encode() if isinstance(c, str) else c for c in conn.capabilities
-            ):
+            if "IDLE" not in conn.capabilities:
                 return False  # the caller falls back to polling on a timer
             conn.select(self.settings.mailbox, readonly=True)
             tag = conn._new_tag()  # imaplib has no IDLE before Python 3.14
@@ -124,13 +122,17 @@ class ImapMailbox:
             conn.sock.settimeout(seconds)
             try:
                 line = conn.readline()
-                news = b"EXISTS" in line or b"RECENT" in line
             except TimeoutError:
-                news = False
+                # A timed-out socket file cannot be read again; this session ends here.
+                conn.shutdown()
+                return False
             conn.sock.settimeout(self.timeout)
+            news = b"EXISTS" in line or b"RECENT" in line
             conn.send(b"DONE\r\n")
-            while not conn.readline().startswith(tag):
-                pass
+            # Wait for the tagged answer to DONE (bounded: a broken server ends it).
+            for _ in range(100):
+                if conn.readline().startswith(tag):
+                    break
             return news
 
 
