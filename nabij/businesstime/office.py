@@ -47,11 +47,24 @@ def _normalise_day(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     return tuple(merged)
 
 
-@lru_cache(maxsize=8)
-def _dutch_holidays(liberation_day_every_year: bool) -> holidays.HolidayBase:
-    # OPTIONAL holds 5 May for every year; PUBLIC alone only has it in lustrum years.
-    categories = ("public", "optional") if liberation_day_every_year else ("public",)
-    return holidays.country_holidays("NL", categories=categories, language="nl")
+@lru_cache(maxsize=1)
+def _dutch_holidays() -> holidays.HolidayBase:
+    # Only the PUBLIC category: it has 5 May in lustrum years, and we add the other years
+    # ourselves, so the result does not depend on how a `holidays` release sorts 5 May.
+    return holidays.country_holidays("NL", categories=("public",), language="nl")
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Western Easter Sunday (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * m) // 451
+    month, day = divmod(h + m - 7 * n + 114, 31)
+    return dt.date(year, month, day + 1)
 
 
 @dataclass(frozen=True)
@@ -109,10 +122,12 @@ class OfficeHours:
         """The Dutch public holiday on this date that closes the office, if any."""
         if not self.public_holidays or day in self.open_dates:
             return None
-        name = _dutch_holidays(self.liberation_day_every_year).get(day)
-        if name is None or (name == "Goede vrijdag" and not self.good_friday_closed):
+        if day == easter_sunday(day.year) - dt.timedelta(days=2) and not self.good_friday_closed:
             return None
-        return str(name)
+        name = _dutch_holidays().get(day)
+        if name is None and self.liberation_day_every_year and (day.month, day.day) == (5, 5):
+            name = "Bevrijdingsdag"
+        return str(name) if name is not None else None
 
     def is_closed_day(self, day: dt.date) -> bool:
         """True when the whole day is closed (extra closed date or public holiday)."""

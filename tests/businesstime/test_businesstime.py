@@ -215,3 +215,19 @@ def test_outside_hours_notice():
 def test_deadline_is_the_end_of_open_time_not_the_next_opening():
     assert add_business_hours(ams(2026, 11, 16, 8, 30), 8.5) == ams(2026, 11, 16, 17, 0)
     assert add_business_hours(ams(2026, 11, 16, 8, 30), 8.75) == ams(2026, 11, 17, 8, 45)
+
+
+@pytest.mark.parametrize(
+    ("year", "easter"),
+    [(2024, dt.date(2024, 3, 31)), (2025, dt.date(2025, 4, 20)), (2026, dt.date(2026, 4, 5)),
+     (2027, dt.date(2027, 3, 28)), (2038, dt.date(2038, 4, 25)), (2285, dt.date(2285, 3, 22))],
+)  # fmt: skip
+def test_easter_sunday(year, easter):
+    from nabij.businesstime.office import easter_sunday
+
+    assert easter_sunday(year) == easter
+
+
+def test_good_friday_closed_gets_its_name():
+    assert OfficeHours(good_friday_closed=True).holiday_name(dt.date(2026, 4, 3)) is not None
+    assert OfficeHours().holiday_name(dt.date(2026, 4, 3)) is None
