@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -77,7 +78,7 @@ def check_promises(draft: str, context: ReplyContext) -> list[ToneFinding]:
         finding = make_finding(
             "promise_without_date", context.language, draft, start, end, wording=followup.wording
         )
-        found.append(_with_followup(finding, followup))
+        found.append(dataclasses.replace(finding, followup=followup))
     return found
 
 
@@ -89,11 +90,6 @@ def _first_merged(spans: list[Span]) -> Span:
         if a < end:
             end = max(end, b)
     return start, end
-
-
-def _with_followup(finding: ToneFinding, followup: FollowUp) -> ToneFinding:
-    values = finding.__dict__ | {"followup": followup}
-    return ToneFinding(**values)
 
 
 def propose_followup(promise: str, context: ReplyContext) -> FollowUp:
