@@ -227,3 +227,22 @@ def test_composite_emoji_is_one_finding():
     found = [f for f in check_reply("Tja 🤷‍♀️", context=ReplyContext(emotion="boos"))
              if f.code == "unfitting_emoji"]  # fmt: skip
     assert [f.excerpt for f in found] == ["🤷‍♀️"]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["morgen", "vrijdag", "voor 12 december", "binnen twee werkdagen", "om 14:00", "op 12-12",
+     "uiterlijk dinsdag", "volgende week", "vanmiddag"],
+)  # fmt: skip
+def test_date_expressions_make_a_promise_checkable(moment):
+    assert "promise_without_date" not in codes(f"We kijken ernaar en laten het je {moment} weten.")
+    assert "promise_without_date" not in codes(f"Ik kom erop terug. Je hoort het {moment}.")
+
+
+@pytest.mark.parametrize(
+    "promise",
+    ["Ik kom erop terug.", "We kijken ernaar.", "Je hoort van ons.", "We houden je op de hoogte.",
+     "Ik zoek het uit.", "We nemen contact met je op.", "Je melding wordt zo snel mogelijk opgepakt."],
+)  # fmt: skip
+def test_typical_promises_without_a_date(promise):
+    assert "promise_without_date" in codes(promise)
