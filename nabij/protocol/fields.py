@@ -8,6 +8,7 @@ Input dictionaries are untrusted: a missing or malformed value never raises. It 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -107,18 +108,20 @@ TOPIC_FIELDS = frozenset({"topic", "topics"})
 
 
 def _number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if type(value) is float:  # the common case first: JSON numbers
+        return value if math.isfinite(value) else MISSING
+    # numbers.Real also admits numpy scalars an analyser might leave in its output.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return MISSING
     number = float(value)
     return number if math.isfinite(number) else MISSING
 
 
 def _count(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    number = _number(value)
+    if number is MISSING or number < 0:
         return MISSING
-    if not math.isfinite(value) or value < 0:
-        return MISSING
-    return int(value)
+    return int(number)
 
 
 def _text(value: Any) -> Any:
@@ -245,7 +248,8 @@ def _fallback(spec: FieldSpec, source: Mapping[str, Any], notes: list[str] | Non
         raw = source.get(outer)
         if inner and isinstance(raw, Mapping):
             raw = raw.get(inner)
-        state = "missing" if raw is None or raw == [] or raw == {} else "malformed"
+        empty = isinstance(raw, list | tuple | Mapping) and len(raw) == 0
+        state = "missing" if raw is None or empty else "malformed"
         notes.append(f"input: {spec.name} is {state} in the {spec.source}; {instead}")
     return value
 
