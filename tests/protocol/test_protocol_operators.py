@@ -195,3 +195,13 @@ def test_extra_topics_from_the_protocol_are_accepted(one_rule: Any) -> None:
     protocol = one_rule({"topic": "haven"}, topics=["haven"])
     analysis = {"topics": [{"id": "haven", "score": 0.9}]}
     assert evaluate(protocol, analysis, {}).rule_id == "hit"
+
+
+def test_numpy_scalars_from_an_analyser_are_numbers(one_rule: Any) -> None:
+    np = pytest.importorskip("numpy")
+    analysis = {"toxicity": np.float32(0.75), "type_scores": {"aanval": np.float64(0.9)}}
+    context = {"author_hidden_count": np.int64(3)}
+    protocol = one_rule(
+        {"toxicity": {"gte": 0.7}, "type_score.aanval": {"gt": 0.8}, "author.hidden_count": 3}
+    )
+    assert evaluate(protocol, analysis, context).rule_id == "hit"
