@@ -27,6 +27,7 @@ from nabij.connectors.base import (
     RowError,
     Secret,
     SendResult,
+    obj_at,
     require_secret,
     str_or,
 )
@@ -196,6 +197,52 @@ class MastodonConnector(ConnectorBase):
         next_cursor = max(ids, key=_id_key) if ids else cursor
         return PollResult(result.messages, next_cursor, errors=result.errors)
 
+    def poll_own_threads(
+        self,
+        config: Mapping[str, JSON],
+        secrets: Mapping[str, Secret],
+        http: Any,
+        posts: int = 10,
+    ) -> PollResult:
+        """Replies in the threads of the organisation's recent posts, mentioned or not.
+
+        Run it less often than `poll` (each call costs `posts` + 2 requests). Replies that
+        also arrived as mentions have the same status id, so ingestion de-duplicates.
+        A server without the context endpoint (404) is skipped for that post.
+        """
+        base = str(config["base_url"]).rstrip("/")
+        host, headers = urlparse(base).hostname or "", _auth(secrets)
+        me = http.request("GET", f"{base}/api/v1/accounts/verify_credentials", headers=headers)
+        own_id = str(me.json_object().get("id") or "")
+        if not own_id:
+            raise PermanentError("verify_credentials returned no account id")
+        own = http.request(
+            "GET",
+            f"{base}/api/v1/accounts/{own_id}/statuses",
+            params={"limit": min(posts, 40), "exclude_reblogs": "true"},
+            headers=headers,
+        ).json_list()
+        messages: list[InboundMessage] = []
+        errors: list[RowError] = []
+        for post in own:
+            if not isinstance(post, dict) or post.get("id") is None:
+                continue
+            try:
+                context = http.request(
+                    "GET", f"{base}/api/v1/statuses/{post['id']}/context", headers=headers
+                ).json_object()
+            except PermanentError:
+                continue  # an optional endpoint a compatible server may lack
+            for index, status in enumerate(_dicts(context.get("descendants"))):
+                account = obj_at(status, "account")
+                if str(account.get("id")) == own_id:
+                    continue  # the organisation's own replies are not inbound
+                try:
+                    messages.append(status_to_message(status, host))
+                except (KeyError, ValueError, TypeError) as exc:
+                    errors.append(RowError(f"{post['id']}/{index}", f"unusable status: {exc}"))
+        return PollResult(tuple(messages), None, errors=tuple(errors))
+
     def send(
         self,
         config: Mapping[str, JSON],
@@ -245,6 +292,10 @@ def _with_mention(text: str, acct: str) -> str:
     if mention.lower() in text.lower().split():
         return text
     return f"{mention} {text}"
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _auth(secrets: Mapping[str, Secret]) -> dict[str, str]:

@@ -127,3 +127,17 @@ def test_validate_config_requires_https_and_token_field() -> None:
     assert any("https" in e for e in errors)
     assert any("access_token" in e for e in errors)
     assert MastodonConnector().validate_config({**CONFIG, "access_token": "x"}) == []
+
+
+def test_own_thread_replies_without_mentions_are_collected(fake_http: FakeHttp) -> None:
+    fake_http.add(200, load_fixture("mastodon", "verify_credentials.json"))
+    fake_http.add(200, load_fixture("mastodon", "own_statuses.json"))
+    fake_http.add(200, load_fixture("mastodon", "context.json"))
+    fake_http.add(404, {"error": "Record not found"})  # a server without this endpoint
+    result = MastodonConnector().poll_own_threads(CONFIG, SECRETS, fake_http, posts=2)
+    assert [m.external_id for m in result.messages] == ["113000000000000010", "113000000000000012"]
+    assert result.messages[1].author_handle == "@frits@social.gemeente.example"
+    assert result.messages[1].in_reply_to == "113000000000000011"
+    assert [e.position for e in result.errors] == ["113000000000000001/3"]
+    assert fake_http.calls[1].url.endswith("/api/v1/accounts/1/statuses")
+    assert result.next_cursor is None
