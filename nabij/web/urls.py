@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
-from nabij.web import decisions, views
+from nabij.web import decisions, protocol, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,5 +23,11 @@ urlpatterns = [
     path("bericht/<int:message_id>/bevestigen/", decisions.confirm, name="confirm_decision"),
     path("bericht/<int:message_id>/afwijken/", decisions.override, name="override_decision"),
     path("onverantwoorde-stilte/", decisions.silence, name="silence"),
+    path("protocol/", protocol.versions, name="protocol_versions"),
+    path("protocol/bewerken/", protocol.edit, name="protocol_edit"),
+    path("protocol/valideren/", protocol.validate, name="protocol_validate"),
+    path("protocol/<int:pk>/", protocol.detail, name="protocol_detail"),
+    path("protocol/<int:pk>/publiceren/", protocol.publish, name="protocol_publish"),
+    path("protocol/<int:pk>/simulatie/", protocol.simulate, name="protocol_simulate"),
     path("admin/", admin.site.urls),
 ]
