@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from nabij.web import decisions, protocol, views
@@ -29,5 +29,7 @@ urlpatterns = [
     path("protocol/<int:pk>/", protocol.detail, name="protocol_detail"),
     path("protocol/<int:pk>/publiceren/", protocol.publish, name="protocol_publish"),
     path("protocol/<int:pk>/simulatie/", protocol.simulate, name="protocol_simulate"),
+    path("", include("nabij.web.channel_urls")),
+    path("", include("nabij.web.signal_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""URL routes of the signals layer (dashboards, patterns, reports)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
