@@ -48,7 +48,11 @@ def _text_of(message: Mapping[str, Any]) -> tuple[str, tuple[Attachment, ...]]:
     if kind in MEDIA_TYPES:
         name = str_or(part.get("filename")) or f"{kind}-{part.get('id', '')}"
         media = Attachment(
-            name, str_or(part.get("mime_type"), kind), 0, str_or(part.get("id")), False
+            name,
+            str_or(part.get("mime_type"), kind),
+            0,
+            f"whatsapp-media:{part.get('id', '')}",
+            False,
         )
         return str_or(part.get("caption")), (media,)
     if kind == "location":
