@@ -15,6 +15,9 @@ class Issue:
     column: int
     message: str
 
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.message}"
+
     def format(self, filename: str) -> str:
         """Render as `FILE:LINE:COL: message`, the form editors and CI understand."""
         return f"{filename}:{self.line}:{self.column}: {self.message}"

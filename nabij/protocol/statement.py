@@ -95,9 +95,11 @@ def _text(data: dict[str, Any]) -> str:
     when = f" van {content['sent_at']}" if content["sent_at"] else ""
     who = f" van {content['author']}" if content["author"] else ""
     rule = data["house_rule"]
-    rule_line = f"huisregel {rule['id']}" + (
-        f": “{rule['text'].rstrip('.')}”" if rule["text"] else ""
-    )
+    if rule["id"]:
+        rule_line = f"huisregel {rule['id']}"
+        rule_line += f": “{rule['text'].rstrip('.')}”" if rule["text"] else ""
+    else:  # hidden by a person's override, under a rule that names no house rule
+        rule_line = "onze huisregels"
     decider = (
         "Het besluit is automatisch genomen, zonder tussenkomst van een medewerker."
         if data["automated_decision"]

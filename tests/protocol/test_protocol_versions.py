@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -175,3 +176,17 @@ def test_statement_tolerates_junk_message_fields() -> None:
 def test_statement_is_only_for_hiding() -> None:
     with pytest.raises(ValueError, match="verbergen"):
         statement_of_reasons(evaluate(CURRENT, {"type": "vraag"}, {}), {}, CURRENT.house_rules)
+
+
+def test_statement_without_a_house_rule_refers_to_the_house_rules() -> None:
+    evaluation = dataclasses.replace(hidden_evaluation(), house_rule=None)
+    statement = statement_of_reasons(evaluation, {"text": "x"}, CURRENT.house_rules)
+    assert "gaat in tegen onze huisregels." in statement.text
+    assert statement.data["house_rule"] == {"id": "", "text": ""}
+
+
+def test_issue_text_is_line_column_message() -> None:
+    from nabij.protocol import Issue
+
+    assert str(Issue(3, 7, "unknown field 'x'")) == "3:7: unknown field 'x'"
+    assert Issue(3, 7, "m").format("p.yaml") == "p.yaml:3:7: m"
