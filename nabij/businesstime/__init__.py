@@ -14,7 +14,12 @@ from nabij.businesstime.humanize import (
     human_deadline,
     outside_hours_notice,
 )
-from nabij.businesstime.office import OfficeHours, OfficeHoursError, parse_interval
+from nabij.businesstime.office import (
+    OfficeHours,
+    OfficeHoursError,
+    format_interval,
+    parse_interval,
+)
 
 __all__ = [
     "NoOpenTimeError",
@@ -24,6 +29,7 @@ __all__ = [
     "add_business_hours",
     "business_hours_between",
     "deadline_with_pauses",
+    "format_interval",
     "human_day",
     "human_deadline",
     "is_open",

@@ -36,6 +36,12 @@ def parse_interval(text: str) -> Interval:
     return start, end
 
 
+def format_interval(interval: Interval) -> str:
+    """Write minutes from midnight back as "08:30-17:00"."""
+    (h1, m1), (h2, m2) = divmod(interval[0], 60), divmod(interval[1], 60)
+    return f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
+
+
 def _normalise_day(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     """Sort intervals and merge overlapping or touching ones."""
     merged: list[Interval] = []
@@ -117,6 +123,22 @@ class OfficeHours:
             liberation_day_every_year=bool(data.get("liberation_day_every_year", True)),
             good_friday_closed=bool(data.get("good_friday_closed", False)),
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings mapping that `from_dict` reads back (JSON-friendly)."""
+        return {
+            "timezone": self.timezone,
+            "weekly": {
+                key: [format_interval(interval) for interval in day]
+                for key, day in zip(WEEKDAY_KEYS, self.weekly, strict=True)
+                if day
+            },
+            "closed_dates": sorted(d.isoformat() for d in self.closed_dates),
+            "open_dates": sorted(d.isoformat() for d in self.open_dates),
+            "public_holidays": self.public_holidays,
+            "liberation_day_every_year": self.liberation_day_every_year,
+            "good_friday_closed": self.good_friday_closed,
+        }
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The Dutch public holiday on this date that closes the office, if any."""

@@ -231,3 +231,14 @@ def test_easter_sunday(year, easter):
 def test_good_friday_closed_gets_its_name():
     assert OfficeHours(good_friday_closed=True).holiday_name(dt.date(2026, 4, 3)) is not None
     assert OfficeHours().holiday_name(dt.date(2026, 4, 3)) is None
+
+
+def test_to_dict_round_trip():
+    office = OfficeHours.from_dict(
+        {"weekly": {"mon": ["13:00-17:00", "08:30-12:00"], "sat": ["10:00-24:00"]},
+         "closed_dates": ["2026-12-24"], "liberation_day_every_year": False}
+    )  # fmt: skip
+    data = office.to_dict()
+    assert data["weekly"] == {"mon": ["08:30-12:00", "13:00-17:00"], "sat": ["10:00-24:00"]}
+    assert data["closed_dates"] == ["2026-12-24"]
+    assert OfficeHours.from_dict(data) == office
