@@ -45,6 +45,8 @@ def _sort_key(finding: ToneFinding) -> tuple[int, int, str]:
 
 def suggest_rewrite(draft: str, findings: Iterable[ToneFinding]) -> str:
     """Apply the direct phrase replacements of the findings (the "apply" button)."""
+    if not isinstance(draft, str):
+        return ""
     edits = sorted(
         (
             (f.start, f.end, f.replacement)

@@ -246,3 +246,8 @@ def test_date_expressions_make_a_promise_checkable(moment):
 )  # fmt: skip
 def test_typical_promises_without_a_date(promise):
     assert "promise_without_date" in codes(promise)
+
+
+def test_suggest_rewrite_on_junk():
+    assert suggest_rewrite(None, []) == ""  # type: ignore[arg-type]
+    assert suggest_rewrite("", []) == ""
