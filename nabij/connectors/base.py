@@ -30,9 +30,11 @@ class TemporaryError(ConnectorError):
 class PermanentError(ConnectorError):
     """The call will not succeed by retrying (bad credentials, 4xx, closed reply window)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, status: int | None = None, code: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.status = status  # the HTTP status, when the platform answered
+        self.code = code  # the platform's own error code, when it gave one
 
 
 class Secret:

@@ -92,25 +92,47 @@ def check_response(response: HttpResponse, now: dt.datetime | None = None) -> Ht
     if 200 <= status < 300 or status == 304:  # 304: a conditional GET found nothing new
         return response
     retry_after = parse_retry_after(response.headers.get("retry-after"), now)
+    if retry_after is None:
+        # Mastodon announces the end of a rate-limit window in X-RateLimit-Reset instead.
+        retry_after = parse_reset_time(response.headers.get("x-ratelimit-reset"), now)
     if status == 429 or status == 408 or status >= 500:
         raise TemporaryError(f"server answered {status}", retry_after=retry_after)
-    raise PermanentError(f"server answered {status}: {_error_summary(response.body)}")
+    message, code = _error_summary(response.body)
+    raise PermanentError(f"server answered {status}: {message}", status=status, code=code)
 
 
-def _error_summary(body: bytes) -> str:
-    """A short, safe description of an error body (platform error message only)."""
+def parse_reset_time(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds until an ISO 8601 or epoch-seconds reset time; None when unreadable."""
+    if not value:
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        if value.strip().isdigit():
+            when = dt.datetime.fromtimestamp(int(value.strip()), dt.UTC)
+        else:
+            when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, min((when - now).total_seconds(), 86400.0))
+
+
+def _error_summary(body: bytes) -> tuple[str, str]:
+    """A short, safe description of an error body (platform message and code only)."""
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return "no readable error message"
-    if isinstance(data, dict):
-        err = data.get("error")
-        if isinstance(err, dict):
-            err = err.get("message")
-        msg = err if isinstance(err, str) else data.get("message")
-        if isinstance(msg, str):
-            return msg[:200]
-    return "no readable error message"
+        return "no readable error message", ""
+    if not isinstance(data, dict):
+        return "no readable error message", ""
+    err = data.get("error")
+    code = ""
+    if isinstance(err, dict):
+        code = str(err.get("code", "")) if isinstance(err.get("code"), int | str) else ""
+        err = err.get("message")
+    msg = err if isinstance(err, str) else data.get("message")
+    return (msg[:200] if isinstance(msg, str) else "no readable error message"), code
 
 
 class HttpxClient:

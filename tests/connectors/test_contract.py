@@ -183,3 +183,14 @@ def test_html_quotes_are_dropped_only_when_asked() -> None:
     html = '<p>Nieuw</p><blockquote>Oud <p>citaat</p></blockquote><div class="gmail_quote">x</div>'
     assert html_to_text(html, drop_quotes=True) == "Nieuw"
     assert "citaat" in html_to_text(html)
+
+
+def test_mastodon_rate_limit_reset_header_is_honoured() -> None:
+    now = dt.datetime(2026, 9, 14, 12, 0, tzinfo=dt.UTC)
+    headers = {"x-ratelimit-reset": "2026-09-14T12:05:00.000Z"}
+    with pytest.raises(TemporaryError) as caught:
+        check_response(HttpResponse(429, headers), now)
+    assert caught.value.retry_after == 300
+    with pytest.raises(PermanentError) as refused:
+        check_response(HttpResponse(400, {}, b'{"error": {"message": "bad", "code": 100}}'))
+    assert (refused.value.status, refused.value.code) == (400, "100")

@@ -40,6 +40,7 @@ from nabij.connectors.email.parse import (
     parse_bounce,
     parse_date,
     read_message,
+    received_date,
     thread_ids,
 )
 
@@ -71,9 +72,16 @@ def _smtp(config: Mapping[str, JSON], secrets: Mapping[str, Secret]) -> SmtpSend
 
 
 def mail_to_message(
-    raw: bytes, own_address: str = "", limit: int = MAX_ATTACHMENT_BYTES
+    raw: bytes,
+    own_address: str = "",
+    limit: int = MAX_ATTACHMENT_BYTES,
+    received_at: dt.datetime | None = None,
 ) -> InboundMessage:
-    """Normalise one raw mail; raises ValueError when it has no sender."""
+    """Normalise one raw mail; raises ValueError without a sender or any date.
+
+    The time is the Date header, else the newest Received header, else `received_at`
+    (the caller's clock at fetch time), so parsing itself stays deterministic.
+    """
     msg = read_message(raw)
     name, sender = address(msg, "From")
     if not sender:
@@ -85,7 +93,9 @@ def mail_to_message(
     no_reply = auto_reply_reason(msg)
     if own_address and sender == own_address.lower():
         no_reply = "sent by our own address"
-    sent_at = parse_date(str(msg.get("Date") or "")) or dt.datetime.now(dt.UTC)
+    sent_at = parse_date(str(msg.get("Date") or "")) or received_date(msg) or received_at
+    if sent_at is None:
+        raise ValueError("mail without a date")
     body = body_text(msg)
     return InboundMessage(
         channel="email",
@@ -180,6 +190,7 @@ class EmailConnector(ConnectorBase):
         )
         limit = int(config.get("max_attachment_bytes") or MAX_ATTACHMENT_BYTES)
         own = str(config.get("address") or "")
+        fetched_at = dt.datetime.now(dt.UTC)  # poll is the edge: it owns the clock
         messages, errors, notices = [], [], []
         for uid, raw in mails:
             try:
@@ -187,7 +198,7 @@ class EmailConnector(ConnectorBase):
                 if bounce:
                     notices.append(bounce.to_notice())
                     continue
-                message = mail_to_message(raw, own, limit)
+                message = mail_to_message(raw, own, limit, fetched_at)
             except (ValueError, TypeError, LookupError) as exc:
                 errors.append(RowError(uid, f"unusable mail: {exc}"))
                 continue

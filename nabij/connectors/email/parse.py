@@ -209,6 +209,20 @@ def parse_date(value: str) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
+def received_date(msg: Message) -> dt.datetime | None:
+    """The time in the newest Received header (the text after its last ';')."""
+    try:
+        received = msg.get_all("Received") or []
+    except (ValueError, TypeError, IndexError):
+        return None
+    for header in received:
+        _, _, when = str(header).rpartition(";")
+        parsed = parse_date(when.strip()) if when else None
+        if parsed:
+            return parsed
+    return None
+
+
 def read_message(raw: bytes) -> EmailMessage:
     """Parse raw RFC 5322 bytes with the modern policy (size-capped)."""
     msg = email.message_from_bytes(raw[:MAX_RAW_BYTES], policy=email.policy.default)

@@ -13,6 +13,7 @@ from nabij.connectors.base import (
     ConnectorBase,
     PermanentError,
     Secret,
+    TemporaryError,
     obj_at,
     require_secret,
     str_or,
@@ -20,6 +21,12 @@ from nabij.connectors.base import (
 from nabij.connectors.meta.signature import appsecret_proof, handshake_challenge, verify_signature
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v21.0"
+# Graph error codes that mean "try again later": unknown/temporary errors (1, 2) and
+# application, user, page and WhatsApp rate limits (4, 17, 32, 613, 80001-80008, 130429).
+GRAPH_TEMPORARY_CODES = {"1", "2", "4", "17", "32", "613", "130429"} | {
+    str(c) for c in range(80001, 80009)
+}
+GRAPH_THROTTLE_WAIT = 300.0
 Clock = Callable[[], dt.datetime]
 
 
@@ -138,10 +145,17 @@ class MetaConnectorBase(ConnectorBase):
         secret = secrets.get("app_secret")
         if secret:
             params["appsecret_proof"] = appsecret_proof(token, secret.reveal())
-        return http.request(
-            "POST",
-            f"{base}/{path.lstrip('/')}",
-            params=params or None,
-            json_body=dict(body),
-            headers={"Authorization": f"Bearer {token}"},
-        ).json_object()
+        try:
+            response = http.request(
+                "POST",
+                f"{base}/{path.lstrip('/')}",
+                params=params or None,
+                json_body=dict(body),
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        except PermanentError as exc:
+            # The Graph API reports throttling and outages as 400 with these codes.
+            if exc.code in GRAPH_TEMPORARY_CODES:
+                raise TemporaryError(exc.reason, retry_after=GRAPH_THROTTLE_WAIT) from None
+            raise
+        return response.json_object()

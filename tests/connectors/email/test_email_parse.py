@@ -78,8 +78,16 @@ def test_bounce_names_the_failed_reply_and_recipient() -> None:
 
 
 def test_mail_without_message_id_gets_a_stable_hash_and_decoded_text() -> None:
-    first = mail_to_message(mail("no_headers.eml"))
-    again = mail_to_message(mail("no_headers.eml"))
+    fetched = dt.datetime(2026, 9, 14, 12, 0, tzinfo=dt.UTC)
+    first = mail_to_message(mail("no_headers.eml"), received_at=fetched)
+    again = mail_to_message(mail("no_headers.eml"), received_at=fetched)
+    assert first.sent_at == fetched
+    with pytest.raises(ValueError, match="without a date"):
+        mail_to_message(mail("no_headers.eml"))
+    received = b"Received: from mx by mx.gemeente.example; Mon, 14 Sep 2026 10:00:00 +0200\n"
+    assert mail_to_message(received + mail("no_headers.eml")).sent_at == dt.datetime(
+        2026, 9, 14, 8, 0, tzinfo=dt.UTC
+    )
     assert first.external_id == again.external_id
     assert first.external_id.startswith("sha256:")
     assert (

@@ -151,3 +151,14 @@ def test_graph_errors_are_typed(local_server: LocalServer) -> None:
     with pytest.raises(TemporaryError) as caught:
         FacebookConnector().send(config(local_server, "1"), SECRETS, reply, HttpxClient())
     assert caught.value.retry_after == 7
+
+
+def test_graph_throttling_codes_are_temporary(local_server: LocalServer) -> None:
+    throttled = {"error": {"message": "(#4) Application request limit reached", "code": 4}}
+    local_server.route("POST", "/v21.0/555_9001/comments", lambda req: Reply(400, throttled))
+    msg = FacebookConnector().parse(load_fixture("meta", "facebook_feed.json")).messages[0]
+    with pytest.raises(TemporaryError) as caught:
+        FacebookConnector().send(
+            config(local_server, "1"), SECRETS, OutboundReply("x", msg.reply_target), HttpxClient()
+        )
+    assert caught.value.retry_after == 300
