@@ -13,14 +13,20 @@ from dataclasses import dataclass, field
 
 # Lexical scans beyond this length add cost without changing the outcome.
 MAX_SCAN_CHARS = 20_000
-# The sentence encoder sees only the start of a text; meaning is set early in a message.
-MAX_EMBED_CHARS = 1_500
+# The sentence encoder sees only the start of a text (its cost grows with the length);
+# the gist of a message is nearly always in its first few sentences.
+MAX_EMBED_CHARS = 600
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]{0,500}>|<!--.{0,2000}?-->", re.DOTALL)
 _SCRIPT = re.compile(r"<(script|style)\b.{0,20000}?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
+# "Geachte heer/mevrouw," or "Beste gemeente," carries no meaning for the encoder.
+_SALUTATION = re.compile(
+    r"^(?:geachte|beste|hallo|hoi|hey|goedemorgen|goedemiddag|goedenavond|dear)\b[^\n,]{0,60}[,\n]",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -39,8 +45,9 @@ class CleanText:
         return not self.text.strip()
 
     def embed_text(self) -> str:
-        """The text given to the sentence encoder: collapsed spaces, bounded length."""
-        return _SPACES.sub(" ", self.text[:MAX_EMBED_CHARS]).strip()
+        """The text given to the sentence encoder: no salutation, collapsed spaces, bounded."""
+        body = _SALUTATION.sub("", self.text[: MAX_EMBED_CHARS * 2].lstrip(), count=1)
+        return _SPACES.sub(" ", body[:MAX_EMBED_CHARS]).strip() or self.text[:MAX_EMBED_CHARS]
 
 
 def coerce_text(value: object) -> tuple[str, list[str]]:

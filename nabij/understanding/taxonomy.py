@@ -33,19 +33,58 @@ class Topic:
     keywords: tuple[str, ...] = ()
 
 
-def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = []
-    for raw in keywords:
-        keyword = fold(raw.strip())
-        if not keyword:
-            continue
-        if keyword.endswith("*"):
-            parts.append(r"\b" + re.escape(keyword[:-1]) + r"\w*")
+_ENDINGS = ("", "s", "e", "en", "n", "je", "jes", "tje", "tjes")
+_TOKEN = re.compile(r"\w+")
+
+
+class KeywordMatcher:
+    """Finds topic keywords by word lookups (a regex alternation of hundreds of keywords
+    costs milliseconds per message; set lookups cost microseconds)."""
+
+    def __init__(self, topics: list[Topic]) -> None:
+        self.whole: dict[str, set[int]] = {}  # short keyword with its endings
+        self.prefix: dict[str, set[int]] = {}  # "afval*"
+        self.inside: dict[str, set[int]] = {}  # 6+ letters, also inside compounds
+        self.phrases: dict[str, set[int]] = {}  # several words
+        for index, topic in enumerate(topics):
+            for raw in topic.keywords:
+                self._add(fold(raw.strip()), index)
+        self.inside_lengths = sorted({len(k) for k in self.inside})
+        self.prefix_lengths = sorted({len(k) for k in self.prefix})
+
+    def _add(self, keyword: str, index: int) -> None:
+        if not keyword.strip("* "):
+            return
+        if " " in keyword or "-" in keyword:
+            self.phrases.setdefault(keyword.rstrip("*"), set()).add(index)
+        elif keyword.endswith("*"):
+            self.prefix.setdefault(keyword[:-1], set()).add(index)
         elif len(keyword) >= 6:
-            parts.append(r"\w*" + re.escape(keyword) + r"\w*")
+            self.inside.setdefault(keyword, set()).add(index)
         else:
-            parts.append(r"\b" + re.escape(keyword) + r"(?:s|e|en|n|je|jes|tje|tjes)?\b")
-    return re.compile("|".join(parts)) if parts else None
+            for ending in _ENDINGS:
+                self.whole.setdefault(keyword + ending, set()).add(index)
+
+    def _word_topics(self, word: str) -> set[int]:
+        found = set(self.whole.get(word, ()))
+        for length in self.prefix_lengths:
+            found |= self.prefix.get(word[:length], set())
+        for length in self.inside_lengths:
+            for start in range(0, len(word) - length + 1):
+                found |= self.inside.get(word[start : start + length], set())
+        return found
+
+    def hits(self, folded: str, size: int) -> list[list[str]]:
+        """Matched words per topic index."""
+        result: list[list[str]] = [[] for _ in range(size)]
+        for word in _TOKEN.findall(folded):
+            for index in self._word_topics(word):
+                result[index].append(word)
+        for phrase, owners in self.phrases.items():
+            if phrase in folded:
+                for index in owners:
+                    result[index].append(phrase)
+        return result
 
 
 @dataclass
@@ -54,12 +93,12 @@ class Taxonomy:
 
     topics: list[Topic]
     version: str = ""
-    _patterns: list[re.Pattern[str] | None] = field(default_factory=list, repr=False)
+    _matcher: KeywordMatcher | None = field(default=None, repr=False)
     _anchors: np.ndarray | None = field(default=None, repr=False)
     _anchor_topic: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._patterns = [_keyword_pattern(t.keywords) for t in self.topics]
+        self._matcher = KeywordMatcher(self.topics)
 
     @property
     def ids(self) -> list[str]:
@@ -117,11 +156,10 @@ class Taxonomy:
         }
 
     def keyword_hits(self, folded: str) -> list[list[str]]:
-        """Matched keywords per topic."""
-        return [
-            [m.group(0) for m in p.finditer(folded)] if p is not None else []
-            for p in self._patterns
-        ]
+        """Matched keywords (as the words found) per topic."""
+        if self._matcher is None:
+            return [[] for _ in self.topics]
+        return self._matcher.hits(folded, len(self.topics))
 
     def prepare(self, encode: Any) -> None:
         """Embed the descriptions and examples once with `encode(list[str]) -> array`."""
