@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,7 @@ KIND_WORDS = {
     LIST: "a list",
 }
 _BAD: Any = object()
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639-1/-3, as the analyser reports it
 _CONNECTIVES = ("all", "any", "not")
 Report = Callable[..., None]  # report(path, message, key=False)
 
@@ -189,6 +191,9 @@ class ConditionReader:
             return _BAD
         if not isinstance(value, str) or not value:
             self.error(path, f"{spec.name} needs a text value, not {value!r}")
+            return _BAD
+        if spec.name == "language" and not LANGUAGE_CODE.match(value):
+            self.error(path, f"'{value}' is not a language code; use e.g. nl, en, tr, ar")
             return _BAD
         known = spec.values + (self.topics if spec.name in TOPIC_FIELDS else ())
         if known and value not in known:

@@ -15,6 +15,7 @@ from nabij.protocol import (
     ProtocolInvalid,
     check_protocol,
     default_protocol_text,
+    evaluate,
     load_protocol,
     load_protocol_file,
 )
@@ -158,3 +159,15 @@ def test_default_protocol_with_one_value_replaced_never_raises(
     target[path[-1]] = value
     protocol, issues = check_protocol(yaml.safe_dump(data, allow_unicode=True))
     assert (protocol is None) == bool(issues)
+    if protocol is not None:  # a mutation that stays valid must still decide everything
+        for analysis in SAMPLE_ANALYSES:
+            result = evaluate(protocol, analysis, {"crisis_mode": True})
+            assert sum(" matched: " in line for line in result.trace) == 1
+
+
+SAMPLE_ANALYSES = [
+    {},
+    {"type": "aanval", "toxicity": 0.9, "toxicity_categories": ["belediging"]},
+    {"type": "vraag", "pii": [{"kind": "bsn"}], "urgency": "hoog"},
+    {"type": "noodkreet", "type_scores": {"noodkreet": 0.9}},
+]
