@@ -47,6 +47,13 @@ def _parse_time(value: Any) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
+def _time_or_none(value: Any) -> dt.datetime | None:
+    try:
+        return _parse_time(value)
+    except ValueError:
+        return None
+
+
 def post_url(uri: str, handle: str) -> str:
     """Web address of a post given its at:// URI."""
     rkey = uri.rsplit("/", 1)[-1]
@@ -160,7 +167,7 @@ class BlueskyConnector(ConnectorBase):
             if not isinstance(item, dict):
                 errors.append(RowError(index, "notification is not an object"))
                 continue
-            if item.get("reason") not in MESSAGE_REASONS:
+            if str_or(item.get("reason")) not in MESSAGE_REASONS:
                 continue
             try:
                 messages.append(notification_to_message(item))
@@ -187,8 +194,11 @@ class BlueskyConnector(ConnectorBase):
         items = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
         fresh = [i for i in items if _newer_or_equal(i, state.since)]
         result = self.parse(fresh)
-        stamps = [str(i["indexedAt"]) for i in items if isinstance(i.get("indexedAt"), str)]
-        high = state.high or (max(stamps, key=_parse_time) if stamps else state.since)
+        stamps = [
+            (t, str(i["indexedAt"])) for i in items if (t := _time_or_none(i.get("indexedAt")))
+        ]
+        newest = max(stamps)[1] if stamps else state.since
+        high = state.high or newest
         page_cursor = str_or(data.get("cursor"))
         reached_old = len(fresh) < len(items) or not page_cursor or not items
         if reached_old or not state.since:

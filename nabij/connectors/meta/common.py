@@ -48,7 +48,10 @@ def graph_fields(account_label: str) -> tuple[ConfigField, ...]:
 def utc_from_epoch(value: Any, millis: bool = False) -> dt.datetime:
     """Convert a Meta timestamp (seconds or milliseconds, number or numeric string)."""
     number = float(value)
-    return dt.datetime.fromtimestamp(number / 1000 if millis else number, tz=dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(number / 1000 if millis else number, tz=dt.UTC)
+    except (OverflowError, OSError):
+        raise ValueError(f"timestamp out of range: {value!r}") from None
 
 
 def entries(payload: JSON, obj: str) -> Iterator[tuple[int, dict[str, Any]]]:

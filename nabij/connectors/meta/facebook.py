@@ -40,7 +40,7 @@ def feed_change_to_message(
     value: Mapping[str, Any], page_id: str, entry_time: Any = None
 ) -> InboundMessage | None:
     """A comment or visitor post from a `feed` change; None for likes, edits and our own."""
-    if value.get("verb") != "add" or value.get("item") not in POST_ITEMS:
+    if value.get("verb") != "add" or str_or(value.get("item")) not in POST_ITEMS:
         return None
     sender = obj_at(value, "from")
     sender_id = str(sender.get("id") or value.get("sender_id") or "")
@@ -113,7 +113,7 @@ def parse_page_payload(
         account_id = str(entry.get("id") or "")
         for change in dict_items(entry.get("changes")):
             value = change.get("value")
-            if change.get("field") not in fields or not isinstance(value, dict):
+            if str_or(change.get("field")) not in fields or not isinstance(value, dict):
                 continue
             try:
                 msg = parse_change(value, account_id, entry.get("time"))
