@@ -24,6 +24,8 @@ from typing import Any
 from nabij.protocol.evaluate import evaluate
 from nabij.protocol.issues import Issue, ProtocolInvalid
 from nabij.protocol.validate import load_protocol_file
+from nabij.protocol.vocab import ACTIONS
+from nabij.protocol.when import field_reference
 
 # The top-level subparsers action -> the `protocol` group's own subparsers action.
 _GROUPS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
@@ -71,6 +73,9 @@ def register(subparsers: Any) -> None:
     evaluate_cmd.add_argument("--context", help="context JSON file")
     evaluate_cmd.add_argument("--json", action="store_true", help="print the evaluation as JSON")
     evaluate_cmd.set_defaults(func=run_evaluate, needs_django=False)
+    fields = group.add_parser("fields", help="list the fields, operators and values a rule may use")
+    fields.add_argument("--json", action="store_true", help="print the reference as JSON")
+    fields.set_defaults(func=run_fields, needs_django=False)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -128,4 +133,26 @@ def run_evaluate(args: argparse.Namespace) -> int:
         print(result.summary)
         for line in result.trace:
             print(f"  {line}")
+    return 0
+
+
+def run_fields(args: argparse.Namespace) -> int:
+    """Print every condition field with its operators and values (docs/protocol.md)."""
+    reference = field_reference()
+    if args.json:
+        print(json.dumps({"fields": reference, "actions": list(ACTIONS)}, indent=2))
+        return 0
+    for entry in reference:
+        extra = ""
+        if entry["values"]:
+            extra = "values: " + ", ".join(entry["values"])
+        elif "range" in entry:
+            extra = "range: {:g}..{:g}".format(*entry["range"])
+        if "default" in entry:
+            default = json.dumps(entry["default"])
+            extra = f"{extra}; default {default}" if extra else f"default {default}"
+        print(f"{entry['name']:<24} {entry['kind']:<8} {' '.join(entry['operators'])}")
+        if extra:
+            print(f"{'':<24} {extra}")
+    print(f"\nactions: {', '.join(ACTIONS)}")
     return 0

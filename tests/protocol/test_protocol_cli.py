@@ -147,3 +147,15 @@ def test_cached_protocol_compiles_each_text_once() -> None:
 
     text = default_protocol_text()
     assert cached_protocol(text) is cached_protocol(text)
+
+
+def test_fields_command_lists_fields_and_actions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["protocol", "fields"]) == 0
+    out = capsys.readouterr().out
+    assert "author.flagged_abuser" in out and "default false" in out
+    assert "urgency" in out and "laag, normaal, hoog, acuut" in out
+    assert "actions: beantwoorden" in out
+    assert main(["protocol", "fields", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "verbergen" in data["actions"]
+    assert any(field["name"] == "type_score.aanval" for field in data["fields"])
