@@ -49,7 +49,7 @@ lint: install
 
 # Until the first release the schema is one initial migration, regenerated from the models.
 migrations: $(STAMP)
-	rm -f nabij/migrations/0*.py
+	rm -f nabij/migrations/0001_initial.py
 	NABIJ_DATA_DIR=$$(mktemp -d) $(PY) -m django makemigrations nabij --settings=nabij.settings
 
 clean:

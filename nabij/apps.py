@@ -15,5 +15,7 @@ class NabijConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from nabij.actions.roles import ensure_roles
+        from nabij.dbfeatures.search import ensure_search_index
 
         post_migrate.connect(ensure_roles, sender=self)
+        post_migrate.connect(ensure_search_index, sender=self)

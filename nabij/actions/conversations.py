@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from nabij.actions.audit import do_record_audit_event
+from nabij.actions.composer import length_limit, signature_name
 from nabij.actions.errors import ActionError, PermissionDenied
 from nabij.actions.roles import has_capability
 from nabij.models import Conversation, Message, Reply
@@ -56,7 +57,18 @@ def do_add_note(user: Any, conv: Conversation, text: str) -> Message:
     conv.last_message_at = max(conv.last_message_at, now)
     conv.save(update_fields=["message_count", "last_message_at"])
     do_record_audit_event(user, "note.added", note, {"conversation": conv.pk})
+    from nabij.actions.desk import notify_mentions
+
+    notify_mentions(user, note)
     return note
+
+
+def with_signature(text: str, user: Any) -> str:
+    """Sign with the agent's first name unless the text already ends with it."""
+    name = signature_name(user)
+    if not name or text.rstrip(" .!").endswith(name):
+        return text
+    return f"{text}\n{name}"
 
 
 def do_store_reply(
@@ -65,7 +77,12 @@ def do_store_reply(
     """Store a reply from an agent; the channel's worker delivers it."""
     if not has_capability(user, "send_replies"):
         raise PermissionDenied("you may not send replies")
-    text = check_text(text, MAX_REPLY, "reply")
+    text = with_signature(check_text(text, MAX_REPLY, "reply"), user)
+    limit = length_limit(conv.channel.kind)
+    if limit is not None and len(text) > limit:
+        raise ActionError(
+            f"the reply has {len(text)} characters; {conv.channel.name} allows {limit}"
+        )
     now = timezone.now()
     if in_reply_to is None:
         in_reply_to = (

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from nabij.models import Topic
+from importlib import resources
+
+import yaml
+
+from nabij.models import ReplyTemplate, Topic
 
 
 def do_ensure_defaults() -> None:
-    """Create the default topic taxonomy when none exists (idempotent)."""
+    """Create the default topics and reply templates when none exist (idempotent)."""
+    _ensure_templates()
     if Topic.objects.exists():
         return
     try:
@@ -23,5 +28,23 @@ def do_ensure_defaults() -> None:
                 examples=list(t.examples),
             )
             for t in default_taxonomy().topics
+        ]
+    )
+
+
+def _ensure_templates() -> None:
+    if ReplyTemplate.objects.exists():
+        return
+    text = resources.files("nabij").joinpath("data/templates.yaml").read_text("utf-8")
+    ReplyTemplate.objects.bulk_create(
+        [
+            ReplyTemplate(
+                key=row["key"],
+                title=row["title"],
+                text=row["text"],
+                language=row.get("language", "nl"),
+                channel_kind=row.get("channel", ""),
+            )
+            for row in yaml.safe_load(text)
         ]
     )

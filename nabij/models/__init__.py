@@ -6,6 +6,7 @@ from nabij.models.contacts import Contact, ContactIdentity
 from nabij.models.conversations import Conversation, ConversationPresence
 from nabij.models.decisions import Decision, ModerationStatement, ProtocolVersion
 from nabij.models.messages import Attachment, Message, MessageAnalysis
+from nabij.models.notifications import Notification
 from nabij.models.organisation import AgentProfile, Organisation, Team
 from nabij.models.replies import FollowUp, Reply, ReplyTemplate
 from nabij.models.settings_models import ApiToken, Topic, WebhookDelivery, WebhookSubscription
@@ -33,6 +34,7 @@ __all__ = [
     "MessageAnalysis",
     "MessageType",
     "ModerationStatement",
+    "Notification",
     "Organisation",
     "ProtocolVersion",
     "Reply",

@@ -58,6 +58,7 @@ class Conversation(models.Model):
     preview = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    breach_alerted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("gesprek")

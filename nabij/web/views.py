@@ -5,19 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages as flash
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nabij.actions.decisions import unaccounted_silence
+from nabij.actions.composer import (
+    length_limit,
+    render_template,
+    signature_name,
+    suggest_answers,
+    template_values,
+    templates_for,
+)
 from nabij.actions.conversations import access_conversation, do_add_note, do_store_reply
+from nabij.actions.decisions import unaccounted_silence
 from nabij.actions.errors import ActionError, PermissionDenied
 from nabij.actions.roles import has_capability
+from nabij.web.inbox import SAVED_VIEWS, InboxQuery, deadline_state, inbox_queryset
 from nabij.models import (
     Action,
     Channel,
@@ -26,6 +38,9 @@ from nabij.models import (
     Message,
     MessageAnalysis,
     MessageType,
+    Team,
+    Topic,
+    Urgency,
 )
 
 PAGE_SIZE = 50
@@ -36,49 +51,49 @@ def _require(request: HttpRequest, capability: str) -> None:
         raise DjangoPermissionDenied
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    keys = ("channel", "status", "type")
-    return {k: request.GET.get(k, "").strip()[:40] for k in keys if request.GET.get(k, "").strip()}
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """All conversations of all channels, most urgent and earliest deadline first."""
     _require(request, "work_inbox")
-    filters = _filters(request)
-    qs = Conversation.objects.select_related("channel", "contact", "assignee")
-    if "channel" in filters:
-        qs = qs.filter(channel__slug=filters["channel"])
-    if "status" in filters:
-        qs = qs.filter(status=filters["status"])
-    else:
-        qs = qs.exclude(status=Conversation.Status.CLOSED)
-    if "type" in filters:
-        qs = qs.filter(type=filters["type"])
-    qs = qs.order_by("-urgency_rank", "first_response_due", "-last_message_at", "-pk")
+    query = InboxQuery.from_request(request.GET)
+    qs = inbox_queryset(query, request.user)
     try:
         page = max(1, min(int(request.GET.get("page", "1")), 10_000))
     except ValueError:
         page = 1
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    has_next = len(rows) > PAGE_SIZE
-    query = "&".join(f"{k}={v}" for k, v in filters.items())
-    return render(
-        request,
-        "nabij/inbox.html",
-        {
-            "conversations": rows[:PAGE_SIZE],
-            "page": page,
-            "has_next": has_next,
-            "has_previous": page > 1,
-            "filters": filters,
-            "query": query,
-            "channels": Channel.objects.order_by("name").only("slug", "name"),
-            "statuses": Conversation.Status.choices,
-            "types": MessageType.choices,
-            "silence_count": unaccounted_silence().count(),
-        },
-    )
+    now = timezone.now()
+    conversations = [(c, deadline_state(c, now)) for c in rows[:PAGE_SIZE]]
+    context = {
+        "conversations": conversations,
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+        "has_previous": page > 1,
+        "filters": query.values,
+        "query": query.querystring(page=""),
+        "saved_views": SAVED_VIEWS.items(),
+        "channels": Channel.objects.order_by("name").only("slug", "name"),
+        "teams": Team.objects.order_by("name").only("slug", "name"),
+        "topics": Topic.objects.filter(active=True).order_by("name").only("slug", "name"),
+        "statuses": Conversation.Status.choices,
+        "types": MessageType.choices,
+        "urgencies": Urgency.choices,
+        "silence_count": unaccounted_silence().count(),
+        "loaded_at": now.isoformat(),
+    }
+    template = "nabij/_inbox_rows.html" if request.headers.get("HX-Request") else "nabij/inbox.html"
+    return render(request, template, context)
+
+
+@login_required
+def inbox_new(request: HttpRequest) -> HttpResponse:
+    """How many conversations got a message since the page was loaded (htmx poll)."""
+    _require(request, "work_inbox")
+    since = parse_datetime(request.GET.get("since", "") or "")
+    count = 0
+    if since is not None:
+        count = Conversation.objects.filter(last_inbound_at__gt=since).count()
+    return render(request, "nabij/_inbox_new.html", {"count": count})
 
 
 def _load_conversation(request: HttpRequest, conversation_id: int) -> Conversation:
@@ -119,6 +134,18 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
             .exclude(pk=conv.pk)
             .order_by("-last_message_at")[:10]
         )
+    contact_decisions = []
+    if conv.contact_id:
+        contact_decisions = list(
+            Decision.objects.filter(message__contact_id=conv.contact_id)
+            .exclude(state=Decision.State.RECOMMENDED)
+            .order_by("-created_at")[:5]
+        )
+    values = template_values(conv, request.user)
+    templates = [
+        {"title": t.title, "text": render_template(t.text, values)}
+        for t in templates_for(conv)
+    ]
     return render(
         request,
         "nabij/conversation.html",
@@ -126,7 +153,19 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
             "conv": conv,
             "items": items,
             "other_conversations": other,
+            "contact_decisions": contact_decisions,
             "actions": Action.choices,
+            "statuses": Conversation.Status.choices,
+            "teams": Team.objects.order_by("name"),
+            "colleagues": get_user_model()
+            .objects.filter(is_active=True, groups__name__in=["agent", "coordinator"])
+            .distinct()
+            .order_by("first_name", "username"),
+            "templates": templates,
+            "suggestions": suggest_answers(conv, request.user),
+            "followups": list(conv.followups.order_by("status", "due_at")),
+            "limit": length_limit(conv.channel.kind),
+            "signature": signature_name(request.user),
         },
     )
 

@@ -1,0 +1,1 @@
+"""Database-specific features, one small module per concern (search, locking)."""
