@@ -220,6 +220,8 @@ class EmailConnector(ConnectorBase):
         http: Any = None,
     ) -> SendResult:
         """Reply in the mail thread; refused for auto-replies and mailing lists."""
+        if not config.get("address"):
+            raise PermanentError("no organisation address configured")
         msg = build_reply(
             reply.reply_target,
             reply.text,
@@ -227,7 +229,5 @@ class EmailConnector(ConnectorBase):
             from_name=str(config.get("display_name") or ""),
             subject=reply.subject,
         )
-        if not config.get("address"):
-            raise PermanentError("no organisation address configured")
         message_id = self.sender_factory(config, secrets).send(msg)
         return SendResult(message_ids(message_id)[0] if message_ids(message_id) else message_id)
