@@ -113,7 +113,7 @@ _analyses = st.fixed_dictionaries(
 _contexts = st.fixed_dictionaries({}, optional={"public": st.booleans()})
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_conditions, _conditions, _analyses, _contexts)
 def test_implication_is_sound(b: Condition, a: Condition, analysis: Any, context: Any) -> None:
     if implies(b, a):

@@ -120,7 +120,7 @@ def test_any_yaml_structure_gives_a_protocol_or_issues(value: object) -> None:
     assert (protocol is None) == bool(issues)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_default_protocol_never_raises(data: st.DataObject) -> None:
     text = default_protocol_text()
@@ -147,7 +147,7 @@ DEFAULT_DATA = yaml.safe_load(default_protocol_text())
 DEFAULT_PATHS = [path for path in _paths(DEFAULT_DATA) if path]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(DEFAULT_PATHS), _values)
 def test_default_protocol_with_one_value_replaced_never_raises(
     path: tuple[object, ...], value: object
