@@ -1,0 +1,101 @@
+"""Small text helpers: normalising, terms, place names, shingles and a lexical embedding."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"@[\w.\-]+(?:@[\w.\-]+)?")
+_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ'\-]*[a-zà-ÿ]|[a-zà-ÿ]")
+# Generic Dutch street-name endings; a name needs at least three letters before them.
+_STREET = re.compile(r"\b([a-zà-ÿ][a-zà-ÿ\-]{2,}(?:straat|laan|weg|plein|kade|singel|hof))\b")
+# Words with a street ending that name no place.
+_NOT_PLACES = frozenset(
+    {"snelweg", "zijweg", "zijstraat", "onderweg", "halfweg", "binnenhof", "kerkhof",
+     "voorhof", "achterhof", "wegweg", "uitweg", "omweg", "tussenweg", "fietsstraat"}
+)  # fmt: skip
+
+STOPWORDS = frozenset(
+    """de het een en van in op te is dat die niet met voor zijn er aan ook als maar om bij
+    nog al wat wel dan of door naar over uit tot je jij ik we wij ze zij hij u jullie mijn
+    ons onze hun haar hem me mij dit deze zo nu heb hebt heeft hebben had was waren wordt
+    worden werd kan kunnen moet moeten zal zou zouden gaat gaan ga doet doen geen meer
+    veel hier daar waar wie hoe waarom wanneer iets niets iemand alles echt gewoon even
+    weer toch nou ja nee dus want omdat toen mn m'n gemeente lindewaard the and is to of
+    it a you for on this that are was be with at in my we they just have not all so
+    graag dank vraag hallo beste hoi groet groeten geachte heer mevrouw sinds keer
+    jullie welke zich zelf al alle andere elke iedereen ieder kunt wil willen weet""".split()
+)
+
+
+def normalise(text: str) -> str:
+    """Lowercase, drop links and mentions, keep words and hashtag words."""
+    text = _URL.sub(" ", text.lower())
+    text = _MENTION.sub(" ", text)
+    return " ".join(_WORD.findall(text))
+
+
+def terms(text: str) -> list[str]:
+    """Content words of a text (no stopwords, at least three letters)."""
+    return [w for w in normalise(text).split() if len(w) >= 3 and w not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Known place names: lowercase name -> (display name, area it lies in)."""
+
+    places: Mapping[str, tuple[str, str]]
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, str | None]) -> Gazetteer:
+        """Build from {place name: neighbourhood or None}; a neighbourhood maps to itself."""
+        places: dict[str, tuple[str, str]] = {}
+        for name, area in mapping.items():
+            if not isinstance(name, str) or not name.strip():
+                continue
+            display = name.strip()
+            places[display.lower()] = (display, (area or display).strip())
+        return cls(places)
+
+
+EMPTY_GAZETTEER = Gazetteer({})
+
+
+def find_places(text: str, gazetteer: Gazetteer = EMPTY_GAZETTEER) -> list[tuple[str, str]]:
+    """Place names in a text as (display name, area), gazetteer first, then street endings."""
+    lowered = _URL.sub(" ", text.lower())
+    found: dict[str, tuple[str, str]] = {}
+    for name, entry in gazetteer.places.items():
+        if name in lowered and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", lowered):
+            found[name] = entry
+    for match in _STREET.finditer(lowered):
+        name = match.group(1)
+        if name not in found and name not in _NOT_PLACES:
+            display = name[:1].upper() + name[1:]
+            found[name] = (display, display)
+    return sorted(found.values())
+
+
+def shingles(text: str, size: int = 3) -> set[int]:
+    """Hashed word shingles of the normalised text (deterministic across runs)."""
+    words = normalise(text).split()
+    if len(words) < size:
+        return {zlib.crc32(" ".join(words).encode())} if words else set()
+    return {zlib.crc32(" ".join(words[i : i + size]).encode()) for i in range(len(words) - size + 1)}
+
+
+def lexical_embedding(texts: Sequence[str], dim: int = 512) -> np.ndarray:
+    """A hashed bag of content words and word pairs, L2-normalised (a model-free embedder)."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for row, text in enumerate(texts):
+        words = terms(text)
+        features = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+        for feature in features:
+            out[row, zlib.crc32(feature.encode()) % dim] += 1.0
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1.0, norms)
