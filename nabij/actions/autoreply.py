@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -26,9 +26,9 @@ def auto_reply_text(notice_text: str, urgent: bool) -> str:
     return text
 
 
-def do_auto_replies(messages: Sequence[Message]) -> list[Reply]:
+def do_auto_replies(messages: Sequence[Message], now: datetime | None = None) -> list[Reply]:
     """Queue automatic replies for live messages that arrive outside office hours."""
-    now = timezone.now()
+    now = now or timezone.now()
     org = Organisation.current()
     office = org.office()
     created = []

@@ -134,6 +134,7 @@ def do_recommend_decisions(messages: Sequence[Message], *, actor: Any = None) ->
 def _refresh_conversations(conversation_ids: set[int]) -> None:
     """Advice, deadline and the unaccounted flag of each conversation, from its messages."""
     now = timezone.now()
+    office = Organisation.current().office()
     for conv in Conversation.objects.filter(pk__in=conversation_ids):
         pending = Message.objects.filter(
             conversation=conv, direction="inbound", accounted_at__isnull=True
@@ -143,6 +144,11 @@ def _refresh_conversations(conversation_ids: set[int]) -> None:
             Decision.objects.filter(conversation=conv).order_by("-created_at", "-pk").first()
         )
         conv.advised_action = latest.action if latest else ""
+        if conv.resolution_due is None:
+            from nabij.actions.deadlines import RESOLUTION_HOURS
+
+            start = conv.last_inbound_at or conv.last_message_at
+            conv.resolution_due = add_business_hours(start, RESOLUTION_HOURS, office)
         conv.first_response_due = first.response_due_at if first else None
         conv.has_unaccounted = bool(
             first and first.response_due_at and first.response_due_at < now
@@ -152,7 +158,13 @@ def _refresh_conversations(conversation_ids: set[int]) -> None:
 
             conv.team = Team.objects.filter(slug=latest.team).first()
         conv.save(
-            update_fields=["advised_action", "first_response_due", "has_unaccounted", "team"]
+            update_fields=[
+                "advised_action",
+                "first_response_due",
+                "resolution_due",
+                "has_unaccounted",
+                "team",
+            ]
         )
 
 

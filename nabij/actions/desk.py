@@ -54,14 +54,29 @@ def do_set_status(actor: Any, conv: Conversation, status: str) -> None:
         raise ActionError(f"unknown status {status!r}")
     now = timezone.now()
     if conv.status == Conversation.Status.WAITING and conv.waiting_since:
-        conv.paused_seconds += int((now - conv.waiting_since).total_seconds())
+        # Deadlines stand still while we wait for the resident: move them on.
+        paused = now - conv.waiting_since
+        conv.paused_seconds += int(paused.total_seconds())
+        if conv.resolution_due:
+            conv.resolution_due += paused
+        if conv.first_response_due and conv.first_response_at is None:
+            conv.first_response_due += paused
         conv.waiting_since = None
     if status == Conversation.Status.WAITING:
         conv.waiting_since = now
     conv.closed_at = now if status == Conversation.Status.CLOSED else None
     old = conv.status
     conv.status = status
-    conv.save(update_fields=["status", "waiting_since", "paused_seconds", "closed_at"])
+    conv.save(
+        update_fields=[
+            "status",
+            "waiting_since",
+            "paused_seconds",
+            "closed_at",
+            "resolution_due",
+            "first_response_due",
+        ]
+    )
     do_record_audit_event(actor, "conversation.status", conv, {"from": old, "to": status})
 
 

@@ -18,5 +18,16 @@ def run_worker(*, queue: str = "default", batch: bool = False, interval: float =
     options: dict[str, object] = {"queue_name": queue, "interval": interval}
     if batch:
         options["batch"] = True
-    call_command("db_worker", **options)
+        call_command("db_worker", **options)
+        return 0
+    import threading
+
+    from nabij.tasks.periodic import start_scheduler
+
+    stop = threading.Event()
+    start_scheduler(stop)
+    try:
+        call_command("db_worker", **options)
+    finally:
+        stop.set()
     return 0

@@ -1,0 +1,55 @@
+"""Periodic jobs, run by the worker process every minute (the DB worker has no scheduler)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+PERIODIC_JOBS: list[tuple[str, float, Callable[[], object]]] = []
+
+
+def periodic(name: str, every_seconds: float) -> Callable[[Callable[[], object]], Callable[[], object]]:
+    """Register a job to run every N seconds in the worker."""
+
+    def register(func: Callable[[], object]) -> Callable[[], object]:
+        PERIODIC_JOBS.append((name, every_seconds, func))
+        return func
+
+    return register
+
+
+@periodic("deadlines", 60)
+def check_deadlines() -> object:
+    """Breach alerts and overdue follow-ups."""
+    from nabij.actions.deadlines import do_check_deadlines
+
+    return do_check_deadlines()
+
+
+def start_scheduler(stop: threading.Event) -> threading.Thread:
+    """Run the registered jobs on their intervals in a daemon thread until `stop` is set."""
+
+    def loop() -> None:
+        last: dict[str, float] = {}
+        while not stop.is_set():
+            now = time.monotonic()
+            for name, every, func in list(PERIODIC_JOBS):
+                if now - last.get(name, 0.0) >= every:
+                    last[name] = now
+                    try:
+                        func()
+                    except Exception:
+                        logger.exception("periodic job %s failed", name)
+                    finally:
+                        close_old_connections()
+            stop.wait(5)
+
+    thread = threading.Thread(target=loop, name="nabij-periodic", daemon=True)
+    thread.start()
+    return thread
