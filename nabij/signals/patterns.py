@@ -27,7 +27,8 @@ class PatternConfig:
 
     types: tuple[str, ...] = ("melding", "klacht", "vraag", "desinformatie")
     window_days: float = 7.0
-    similarity: float = 0.62
+    similarity: float = 0.57
+    lexical_similarity: float = 0.35
     place_bonus: float = 0.15
     min_messages: int = 5
     min_authors: int = 3

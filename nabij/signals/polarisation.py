@@ -6,7 +6,7 @@ or authors in one week (docs/signals.md, "Polarisation early warning").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -25,9 +25,11 @@ class PolarisationConfig:
     min_messages: int = 10
     toxic_score: float = 0.5
     toxic_share: float = 0.15
+    toxic_rise: float = 0.10
     anger_share: float = 0.25
     anger_rise: float = 0.10
     us_them_share: float = 0.10
+    us_them_rise: float = 0.05
     min_hits: int = 3
     new_account_days: int = 14
     new_account_share: float = 0.4
@@ -51,14 +53,6 @@ def us_them_hits(text: str) -> list[str]:
     return [p for p in us_them_lexicon() if f" {p} " in padded]
 
 
-@dataclass
-class _Week:
-    messages: list[SignalMessage]
-
-    def share(self, predicate) -> float:  # type: ignore[no-untyped-def]
-        return sum(1 for m in self.messages if predicate(m)) / max(1, len(self.messages))
-
-
 def _indicator(name: str, value: float, baseline: float | None, triggered: bool, why: str) -> dict:
     return {
         "name": name,
@@ -75,29 +69,40 @@ def _new_share(messages: Sequence[SignalMessage], days: int) -> float:
     return len(new) / max(1, len(authors))
 
 
+def _share(messages: Sequence[SignalMessage], predicate: Callable[[SignalMessage], bool]) -> float:
+    return sum(1 for m in messages if predicate(m)) / len(messages)
+
+
+def _rising(
+    name: str, week: list[SignalMessage], history: list[SignalMessage],
+    predicate: Callable[[SignalMessage], bool], level: float, rise: float, what: str,
+    cfg: PolarisationConfig,
+) -> dict:  # fmt: skip
+    """A share that must be high in itself and clearly higher than in the weeks before."""
+    hits = sum(1 for m in week if predicate(m))
+    value = hits / len(week)
+    base = _share(history, predicate) if history else None
+    triggered = (
+        hits >= cfg.min_hits and value >= level and base is not None and value - base >= rise
+    )
+    before = "onbekend" if base is None else f"{base:.0%}"
+    why = f"{hits} van {len(week)} berichten {what} ({value:.0%}; eerder {before})"
+    return _indicator(name, value, base, triggered, why)
+
+
 def _indicators(
     week: list[SignalMessage], history: list[SignalMessage], bursts: int, cfg: PolarisationConfig
 ) -> list[dict]:
-    n = len(week)
-    toxic = sum(1 for m in week if m.toxicity >= cfg.toxic_score)
-    angry = sum(1 for m in week if m.emotion == "boos")
-    us = sum(1 for m in week if us_them_hits(m.text))
-    anger_base = sum(1 for m in history if m.emotion == "boos") / len(history) if history else None
     new_now = _new_share(week, cfg.new_account_days)
     new_base = _new_share(history, cfg.new_account_days) if history else None
-    anger_up = anger_base is not None and angry / n - anger_base >= cfg.anger_rise
     new_up = new_base is not None and new_now - new_base >= cfg.new_account_rise
     return [
-        _indicator("toxicity_share", toxic / n, None,
-                   toxic >= cfg.min_hits and toxic / n >= cfg.toxic_share,
-                   f"{toxic} van {n} berichten giftig (drempel {cfg.toxic_share:.0%})"),
-        _indicator("anger_share", angry / n, anger_base,
-                   angry >= cfg.min_hits and angry / n >= cfg.anger_share and anger_up,
-                   f"{angry} van {n} berichten boos; eerder "
-                   f"{'onbekend' if anger_base is None else f'{anger_base:.0%}'}"),
-        _indicator("us_them_share", us / n, None,
-                   us >= cfg.min_hits and us / n >= cfg.us_them_share,
-                   f"{us} van {n} berichten met wij-zij-taal (drempel {cfg.us_them_share:.0%})"),
+        _rising("toxicity_share", week, history, lambda m: m.toxicity >= cfg.toxic_score,
+                cfg.toxic_share, cfg.toxic_rise, "giftig", cfg),
+        _rising("anger_share", week, history, lambda m: m.emotion == "boos",
+                cfg.anger_share, cfg.anger_rise, "boos", cfg),
+        _rising("us_them_share", week, history, lambda m: bool(us_them_hits(m.text)),
+                cfg.us_them_share, cfg.us_them_rise, "met wij-zij-taal", cfg),
         _indicator("new_account_share", new_now, new_base,
                    new_now >= cfg.new_account_share and new_up,
                    f"{new_now:.0%} van de afzenders is nieuw (< {cfg.new_account_days} dagen); "
@@ -114,6 +119,18 @@ def _examples(week: list[SignalMessage], cfg: PolarisationConfig) -> list[str]:
         if m.toxicity >= cfg.toxic_score or m.emotion == "boos" or us_them_hits(m.text)
     ]  # fmt: skip
     return [m.key for m in sorted(hits, key=lambda m: (m.sent_at, m.key))[: cfg.max_examples]]
+
+
+def _history(
+    by_week: dict[tuple[str, datetime], list[SignalMessage]], topic: str, monday: datetime,
+    cfg: PolarisationConfig,
+) -> list[SignalMessage]:  # fmt: skip
+    """The topic's messages of the weeks before; all topics' when the topic was quiet."""
+    weeks = {monday - timedelta(days=7 * w) for w in range(1, cfg.baseline_weeks + 1)}
+    own = [m for w in sorted(weeks) for m in by_week.get((topic, w), [])]
+    if len(own) >= cfg.min_messages:
+        return own
+    return [m for (_, w), ms in sorted(by_week.items()) if w in weeks for m in ms]
 
 
 def find_polarisation(
@@ -134,10 +151,7 @@ def find_polarisation(
         week_end = monday + timedelta(days=7)
         if len(week) < cfg.min_messages or not (start < week_end and monday < end):
             continue
-        history = [
-            m for w in range(1, cfg.baseline_weeks + 1)
-            for m in by_week.get((topic, monday - timedelta(days=7 * w)), [])
-        ]  # fmt: skip
+        history = _history(by_week, topic, monday, cfg)
         bursts_here = sum(
             1 for b in bursts
             if b["topic"] == topic and monday <= datetime.fromisoformat(b["start"]) < week_end

@@ -53,7 +53,11 @@ class _Grid:
 
 
 def _build_grid(
-    messages: Sequence[SignalMessage], start: datetime, end: datetime, tz: ZoneInfo, cfg: SpikeConfig
+    messages: Sequence[SignalMessage],
+    start: datetime,
+    end: datetime,
+    tz: ZoneInfo,
+    cfg: SpikeConfig,
 ) -> _Grid:
     first_eval = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     origin = first_eval - timedelta(days=cfg.history_days)
@@ -105,9 +109,7 @@ def _weekday_factors(grid: _Grid) -> np.ndarray:
     return np.clip((means + 0.5) / (history.mean() + 0.5), 0.3, 3.0)
 
 
-def _expected(
-    grid: _Grid, factors: np.ndarray, day: int, cfg: SpikeConfig
-) -> np.ndarray | None:
+def _expected(grid: _Grid, factors: np.ndarray, day: int, cfg: SpikeConfig) -> np.ndarray | None:
     """Expected count of every series on `day`: recent level and same weekday, seasonal."""
     lo = max(grid.data_start_day, day - 28)
     if day - lo < cfg.min_history_days:
@@ -259,8 +261,7 @@ def _prune(alerts: list[dict]) -> list[dict]:
     kept = []
     for alert in alerts:
         same_series_daily = any(
-            d is not alert and d["series"] == alert["series"] and _overlaps(d, alert)
-            for d in daily
+            d is not alert and d["series"] == alert["series"] and _overlaps(d, alert) for d in daily
         )
         if alert["granularity"] == "hour" and same_series_daily:
             continue

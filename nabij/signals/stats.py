@@ -22,9 +22,7 @@ def nb_upper_tail(observed: int, mean: float, dispersion: float) -> float:
     for k in range(observed):
         below += math.exp(math.lgamma(k + size) - log_norm - math.lgamma(k + 1) + size * log_p
                           + k * log_q)  # fmt: skip
-    return max(0.0, min(1.0, 1.0 - below)) if below < 0.999999 else _tail_direct(
-        observed, size, p
-    )
+    return max(0.0, min(1.0, 1.0 - below)) if below < 0.999999 else _tail_direct(observed, size, p)
 
 
 def _tail_direct(observed: int, size: float, p: float) -> float:

@@ -86,7 +86,9 @@ def shingles(text: str, size: int = 3) -> set[int]:
     words = normalise(text).split()
     if len(words) < size:
         return {zlib.crc32(" ".join(words).encode())} if words else set()
-    return {zlib.crc32(" ".join(words[i : i + size]).encode()) for i in range(len(words) - size + 1)}
+    return {
+        zlib.crc32(" ".join(words[i : i + size]).encode()) for i in range(len(words) - size + 1)
+    }
 
 
 def lexical_embedding(texts: Sequence[str], dim: int = 512) -> np.ndarray:

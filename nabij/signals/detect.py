@@ -1,0 +1,112 @@
+"""One call for the policy signals of a period: spikes, patterns and warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from .coordination import CoordinationConfig, find_coordinated
+from .patterns import PatternConfig, find_patterns
+from .polarisation import PolarisationConfig, find_polarisation
+from .records import SignalMessage
+from .spikes import SpikeConfig, find_spikes
+from .text import EMPTY_GAZETTEER, Gazetteer, lexical_embedding
+
+Embedder = Callable[[list[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class SignalConfig:
+    """All thresholds together; the defaults are the documented ones."""
+
+    timezone: str = "Europe/Amsterdam"
+    spikes: SpikeConfig = field(default_factory=SpikeConfig)
+    patterns: PatternConfig = field(default_factory=PatternConfig)
+    coordination: CoordinationConfig = field(default_factory=CoordinationConfig)
+    polarisation: PolarisationConfig = field(default_factory=PolarisationConfig)
+
+
+def as_moment(value: date | datetime, tz: ZoneInfo, *, end: bool = False) -> datetime:
+    """A period bound: a date is local midnight (the day after for an inclusive end date)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    day = value + timedelta(days=1) if end else value
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def _usable(messages: Sequence[object]) -> list[SignalMessage]:
+    """Drop anything that is not a SignalMessage with an aware time (junk never crashes)."""
+    return [
+        m for m in messages
+        if isinstance(m, SignalMessage) and isinstance(m.sent_at, datetime)
+        and m.sent_at.tzinfo is not None and isinstance(m.text, str)
+    ]  # fmt: skip
+
+
+def candidate_vectors(
+    candidates: Sequence[SignalMessage], embedder: Embedder | None
+) -> tuple[np.ndarray, bool]:
+    """Embeddings for the candidates: precomputed where all agree, else from the embedder.
+
+    The second value says whether the model-free lexical fallback was used.
+    """
+    if not candidates:
+        return np.zeros((0, 1), dtype=np.float32), False
+    given = [m.embedding for m in candidates]
+    shapes = {np.shape(v) for v in given if v is not None}
+    if len(shapes) == 1 and all(v is not None for v in given) and len(next(iter(shapes))) == 1:
+        return np.vstack([np.asarray(v, dtype=np.float32) for v in given]), False
+    if embedder is None:
+        return lexical_embedding([m.text for m in candidates]), True
+    missing = [i for i, v in enumerate(given) if v is None or np.shape(v) not in shapes]
+    if len(shapes) != 1:
+        missing = list(range(len(candidates)))
+    fresh = np.asarray(embedder([candidates[i].text for i in missing]), dtype=np.float32)
+    if fresh.ndim != 2 or fresh.shape[0] != len(missing):
+        raise ValueError(f"embedder returned shape {fresh.shape} for {len(missing)} texts")
+    if len(missing) == len(candidates):
+        return fresh, False
+    out = np.vstack([np.asarray(v, dtype=np.float32) if v is not None else fresh[0] for v in given])
+    if out.shape[1] != fresh.shape[1]:
+        return np.asarray(embedder([m.text for m in candidates]), dtype=np.float32), False
+    out[missing] = fresh
+    return out, False
+
+
+def detect(
+    messages: Sequence[SignalMessage],
+    start: date | datetime,
+    end: date | datetime,
+    embedder: Embedder | None = None,
+    gazetteer: Gazetteer | Mapping[str, str | None] | None = None,
+    config: SignalConfig | None = None,
+) -> dict[str, list[dict]]:
+    """Spikes, patterns (rumours included) and warnings for [start, end].
+
+    Pass the messages of the period plus about eight weeks before it: spikes compare with
+    that history. An end date is inclusive; an end datetime is exclusive.
+    """
+    cfg = config or SignalConfig()
+    tz = ZoneInfo(cfg.timezone)
+    lo, hi = as_moment(start, tz), as_moment(end, tz, end=True)
+    usable = _usable(messages)
+    in_window = [m for m in usable if lo <= m.sent_at < hi]
+    places = gazetteer if isinstance(gazetteer, Gazetteer) else (
+        Gazetteer.from_mapping(gazetteer) if gazetteer else EMPTY_GAZETTEER)  # fmt: skip
+    spikes = find_spikes(usable, lo, hi, tz, cfg.spikes)
+    candidates = [m for m in in_window if m.type in cfg.patterns.types]
+    vectors, lexical = candidate_vectors(candidates, embedder)
+    pattern_cfg = cfg.patterns
+    if lexical:
+        from dataclasses import replace
+
+        pattern_cfg = replace(pattern_cfg, similarity=pattern_cfg.lexical_similarity)
+    patterns = find_patterns(candidates, vectors, hi, tz, places, pattern_cfg)
+    bursts = find_coordinated(in_window, lo, hi, cfg.coordination)
+    polarisation = find_polarisation(usable, lo, hi, tz, bursts, cfg.polarisation)
+    warnings = sorted(bursts + polarisation, key=lambda w: (w["start"], w["kind"], w["topic"]))
+    return {"spikes": spikes, "patterns": patterns, "warnings": warnings}
