@@ -203,9 +203,10 @@ def _daily_alerts(grid: _Grid, factors: np.ndarray, cfg: SpikeConfig) -> tuple[l
             continue
         expected_by_day[day] = expected
         counts = grid.daily[:, day]
-        for s in np.nonzero((counts >= cfg.min_daily) & (counts >= cfg.ratio * expected))[0]:
-            if nb_upper_tail(int(counts[s]), float(expected[s]), cfg.dispersion) <= cfg.p_daily:
-                flagged.setdefault(int(s), []).append(day)
+        hits = np.nonzero((counts >= cfg.min_daily) & (counts >= cfg.ratio * expected))[0]
+        for row in hits.tolist():
+            if nb_upper_tail(int(counts[row]), float(expected[row]), cfg.dispersion) <= cfg.p_daily:
+                flagged.setdefault(row, []).append(day)
     alerts = []
     for s, days in flagged.items():
         for lo, hi in _merge_runs(days, 1):

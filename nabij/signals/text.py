@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
 from collections.abc import Mapping, Sequence
@@ -96,7 +97,7 @@ def lexical_embedding(texts: Sequence[str], dim: int = 512) -> np.ndarray:
     out = np.zeros((len(texts), dim), dtype=np.float32)
     for row, text in enumerate(texts):
         words = terms(text)
-        features = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+        features = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
         for feature in features:
             out[row, zlib.crc32(feature.encode()) % dim] += 1.0
     norms = np.linalg.norm(out, axis=1, keepdims=True)
