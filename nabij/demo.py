@@ -31,6 +31,9 @@ DEMO_TEAMS = [
     ("communicatie", "Communicatie", "Eigen berichten, woordvoering en crisiscommunicatie."),
     ("belastingen", "Belastingen", "OZB, afvalstoffenheffing en kwijtschelding."),
     ("klachten", "Klachtenbehandeling", "Formele klachten over de gemeente."),
+    ("klantcontact", "Klantcontact", "Het KCC: telefoon, balie en algemene vragen."),
+    ("crisisteam", "Crisisteam", "Opgeschaald bij calamiteiten en crisismodus."),
+    ("veiligheid", "Openbare orde en veiligheid", "Bedreigingen, overlast en handhaving."),
 ]
 
 

@@ -37,7 +37,7 @@ def do_check_deadlines(now: datetime | None = None, *, mailer: Any = send_mail) 
     mails: list[tuple[str, str, list[str]]] = []
     with transaction.atomic():
         rows = (
-            Conversation.objects.select_for_update()
+            Conversation.objects.select_for_update(of=("self",))
             .filter(
                 first_response_due__lt=now,
                 first_response_at__isnull=True,

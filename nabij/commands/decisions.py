@@ -36,6 +36,11 @@ def register(subparsers: Any) -> None:
     pub.add_argument("--notes", default="")
     pub.set_defaults(func=cmd_protocol_publish)
 
+    d = group.add_parser("diff", help="differences between two protocol files or versions")
+    d.add_argument("old", help="a YAML file, or a stored version label")
+    d.add_argument("new", help="a YAML file, or a stored version label")
+    d.set_defaults(func=cmd_protocol_diff)
+
     ra = subparsers.add_parser("reanalyse", help="analyse messages again (new analyser version)")
     ra.add_argument("--all", action="store_true", help="also messages of the current version")
     ra.set_defaults(func=cmd_reanalyse)
@@ -117,6 +122,34 @@ def cmd_protocol_publish(args: argparse.Namespace) -> int:
         print(f"nabij protocol publish: {exc}", file=sys.stderr)
         return 1
     print(f"published protocol version {version.version}")
+    return 0
+
+
+def _protocol_text(ref: str) -> str:
+    from nabij.models import ProtocolVersion
+
+    path = Path(ref)
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    version = ProtocolVersion.objects.filter(version=ref).first()
+    if version is None:
+        raise SystemExit(f"nabij protocol diff: no file or stored version {ref!r}")
+    return version.source
+
+
+def cmd_protocol_diff(args: argparse.Namespace) -> int:
+    """Print rule-by-rule differences between two protocols."""
+    from nabij.actions.errors import ActionError
+    from nabij.actions.protocols import check_protocol_source
+    from nabij.protocol import diff_protocols
+
+    try:
+        old = check_protocol_source(_protocol_text(args.old))
+        new = check_protocol_source(_protocol_text(args.new))
+    except (OSError, UnicodeDecodeError, ActionError) as exc:
+        print(f"nabij protocol diff: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(diff_protocols(old, new).lines()))
     return 0
 
 

@@ -73,10 +73,14 @@ def matching_message_ids_sql(query: str) -> tuple[str, list[Any]] | None:
         match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
         return "SELECT rowid FROM nabij_message_fts WHERE nabij_message_fts MATCH %s", [match]
     if connection.vendor == "postgresql":
+        terms = [re.sub(r"[^\w]", "", w) for w in words]
+        terms = [t for t in terms if t]
+        if not terms:
+            return None
         return (
             "SELECT id FROM nabij_message WHERE to_tsvector('dutch', text) @@ "
-            "plainto_tsquery('dutch', %s)",
-            [" ".join(words)],
+            "to_tsquery('dutch', %s)",
+            [" & ".join(f"{t}:*" for t in terms)],
         )
     # Any other database: a portable (slow) fallback.
     clauses = " AND ".join("text LIKE %s" for _ in words)
