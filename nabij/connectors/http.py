@@ -12,7 +12,8 @@ import datetime as dt
 import email.utils
 import json
 import random
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -174,9 +175,46 @@ class HttpxClient:
             raise PermanentError("invalid server URL") from None
         return check_response(result)
 
+    def stream_lines(
+        self, url: str, *, headers: Mapping[str, str] | None = None, seconds: float = 60.0
+    ) -> Iterator[str]:
+        """Follow a streaming response line by line for at most `seconds`."""
+        return _stream_lines(self._client, self._httpx, url, headers, seconds)
+
     def close(self) -> None:
         """Close the underlying connection pool."""
         self._client.close()
+
+
+class LineStreamer(Protocol):
+    """A client that can follow a long-lived response line by line (server-sent events)."""
+
+    def stream_lines(
+        self, url: str, *, headers: Mapping[str, str] | None = None, seconds: float = 60.0
+    ) -> Iterator[str]:
+        """Yield response lines for at most `seconds`; errors as Temporary/PermanentError."""
+        ...
+
+
+def _stream_lines(
+    client: Any, httpx: Any, url: str, headers: Mapping[str, str] | None, seconds: float
+) -> Iterator[str]:
+    deadline = time.monotonic() + seconds
+    timeout = httpx.Timeout(DEFAULT_TIMEOUT, read=max(0.05, min(seconds, 30.0)))
+    try:
+        with client.stream("GET", url, headers=headers, timeout=timeout) as resp:
+            if resp.status_code != 200:
+                check_response(HttpResponse(resp.status_code, dict(resp.headers), resp.read()))
+            for line in resp.iter_lines():
+                yield line
+                if time.monotonic() >= deadline:
+                    return
+    except httpx.ReadTimeout:
+        return  # quiet for the whole window: nothing happened
+    except httpx.TimeoutException:
+        raise TemporaryError("timed out opening the stream") from None
+    except httpx.TransportError as exc:
+        raise TemporaryError(f"stream connection problem ({exc.__class__.__name__})") from None
 
 
 def _read_bounded(resp: Any) -> bytes:

@@ -66,6 +66,10 @@ class Request:
         return json.loads(self.body.decode() or "null")
 
 
+class RawBody(str):
+    """A response body sent as it is, not as JSON (event streams, feeds)."""
+
+
 @dataclass
 class Reply:
     status: int = 200
@@ -144,7 +148,10 @@ class LocalServer:
                     reply = Reply(500, {"error": "boom"})
                 else:
                     reply = handler(req) if handler else Reply(404, {"error": "not found"})
-                body = json.dumps(reply.body).encode() if reply.body is not None else b""
+                if isinstance(reply.body, RawBody):
+                    body = reply.body.encode()
+                else:
+                    body = json.dumps(reply.body).encode() if reply.body is not None else b""
                 if fault == "garbage":
                     body = b'{"id": "1", "unterminated'
                 elif fault == "html":

@@ -10,7 +10,8 @@ the highest notification id persisted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
@@ -27,10 +28,12 @@ from nabij.connectors.base import (
     RowError,
     Secret,
     SendResult,
+    TemporaryError,
     obj_at,
     require_secret,
     str_or,
 )
+from nabij.connectors.http import LineStreamer
 from nabij.connectors.text import html_to_text
 
 PAGE_SIZE = 40  # Mastodon's maximum for notifications
@@ -140,6 +143,14 @@ class MastodonConnector(ConnectorBase):
     config_schema = (
         ConfigField("base_url", "Server URL", kind="url", help="e.g. https://social.example.nl"),
         ConfigField("access_token", "Access token", secret=True, help="scopes: read write"),
+        ConfigField(
+            "streaming_url",
+            "Streaming URL",
+            kind="url",
+            required=False,
+            default="",
+            help="only when the server streams from another host",
+        ),
     )
 
     def extra_config_errors(self, config: Mapping[str, JSON]) -> list[str]:
@@ -243,6 +254,31 @@ class MastodonConnector(ConnectorBase):
                     errors.append(RowError(f"{post['id']}/{index}", f"unusable status: {exc}"))
         return PollResult(tuple(messages), None, errors=tuple(errors))
 
+    def wait_for_activity(
+        self,
+        config: Mapping[str, JSON],
+        secrets: Mapping[str, Secret],
+        streamer: LineStreamer,
+        seconds: float = 60.0,
+    ) -> bool:
+        """Follow the notification stream until a mention arrives (True) or time runs out.
+
+        The stream only wakes the worker, which then calls `poll`: messages still come
+        from the cursor, so a broken stream can never lose or double one. Servers without
+        streaming (or a proxy that blocks it) give False at once; the worker polls on a
+        timer instead.
+        """
+        base = str(config.get("streaming_url") or config["base_url"]).rstrip("/")
+        url = f"{base}/api/v1/streaming/user/notification"
+        try:
+            lines = streamer.stream_lines(url, headers=_auth(secrets), seconds=seconds)
+            for event, data in sse_events(lines):
+                if event == "notification" and _notification_type(data) == "mention":
+                    return True
+        except (TemporaryError, PermanentError):
+            return False
+        return False
+
     def send(
         self,
         config: Mapping[str, JSON],
@@ -292,6 +328,35 @@ def _with_mention(text: str, acct: str) -> str:
     if mention.lower() in text.lower().split():
         return text
     return f"{mention} {text}"
+
+
+def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Server-sent events from response lines: (event name, data); comments skipped."""
+    event, data = "message", list[str]()
+    for line in lines:
+        if not line:
+            if data:
+                yield event, "\n".join(data)
+            event, data = "message", list[str]()
+        elif line.startswith(":"):
+            continue  # heartbeat
+        else:
+            field, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if field == "event":
+                event = value
+            elif field == "data":
+                data.append(value)
+    if data:
+        yield event, "\n".join(data)
+
+
+def _notification_type(data: str) -> str:
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return ""
+    return str_or(parsed.get("type")) if isinstance(parsed, dict) else ""
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:

@@ -3,11 +3,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from connector_testkit import FakeHttp, load_fixture
+from connector_testkit import FakeHttp, LocalServer, RawBody, Reply, load_fixture
 
 from nabij.connectors.base import OutboundReply, PermanentError, Secret
+from nabij.connectors.http import HttpxClient
 from nabij.connectors.mastodon import MastodonConnector
-from nabij.connectors.mastodon.connector import reply_visibility
+from nabij.connectors.mastodon.connector import reply_visibility, sse_events
 
 CONFIG = {"base_url": "https://social.gemeente.example"}
 SECRETS = {"access_token": Secret("tok-123")}
@@ -141,3 +142,49 @@ def test_own_thread_replies_without_mentions_are_collected(fake_http: FakeHttp) 
     assert [e.position for e in result.errors] == ["113000000000000001/3"]
     assert fake_http.calls[1].url.endswith("/api/v1/accounts/1/statuses")
     assert result.next_cursor is None
+
+
+def test_sse_events_are_parsed() -> None:
+    lines = [
+        ":thump",
+        "",
+        "event: update",
+        "data: {}",
+        "",
+        "event: notification",
+        'data: {"type":',
+        'data: "mention"}',
+        "",
+    ]
+    assert list(sse_events(lines)) == [("update", "{}"), ("notification", '{"type":\n"mention"}')]
+
+
+def test_stream_wakes_on_a_mention_and_falls_back_quietly(local_server: LocalServer) -> None:
+    body_lines = [
+        ":thump",
+        "",
+        "event: notification",
+        'data: {"type": "favourite"}',
+        "",
+        "event: notification",
+        'data: {"id": "1", "type": "mention"}',
+        "",
+        "",
+    ]
+    local_server.route(
+        "GET",
+        "/api/v1/streaming/user/notification",
+        lambda req: Reply(200, RawBody("\n".join(body_lines))),
+    )
+    config = {"base_url": local_server.url}
+    connector = MastodonConnector()
+    assert connector.wait_for_activity(config, SECRETS, HttpxClient(timeout=2), seconds=2) is True
+    assert local_server.requests[-1].headers["authorization"] == "Bearer tok-123"
+    local_server.inject("slow")  # the server stays quiet longer than the window
+    assert (
+        connector.wait_for_activity(config, SECRETS, HttpxClient(timeout=2), seconds=0.2) is False
+    )
+    no_stream = {"base_url": f"{local_server.url}/nothing-here"}
+    assert (
+        connector.wait_for_activity(no_stream, SECRETS, HttpxClient(timeout=2), seconds=1) is False
+    )
