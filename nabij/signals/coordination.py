@@ -74,6 +74,16 @@ def _candidate_pairs(sig: np.ndarray, times: np.ndarray, cfg: CoordinationConfig
     return pairs
 
 
+def _densest_accounts(members: list[SignalMessage], hours: float) -> int:
+    """Most distinct accounts inside any one window of `hours` (members sorted by time)."""
+    best, lo = 0, 0
+    for hi, message in enumerate(members):
+        while (message.sent_at - members[lo].sent_at).total_seconds() > hours * 3600:
+            lo += 1
+        best = max(best, len({m.author_key for m in members[lo : hi + 1]}))
+    return best
+
+
 def find_coordinated(
     messages: Sequence[SignalMessage], start: datetime, end: datetime,
     config: CoordinationConfig | None = None,
@@ -101,7 +111,7 @@ def find_coordinated(
     bursts = []
     for group in groups.values():
         members = [chosen[i] for i in group]
-        if len({m.author_key for m in members}) >= cfg.min_accounts:
+        if _densest_accounts(members, cfg.window_hours) >= cfg.min_accounts:
             bursts.append(_describe(members, cfg))
     return sorted(bursts, key=lambda b: (b["start"], b["title"]))
 

@@ -120,9 +120,11 @@ def _expected(grid: _Grid, factors: np.ndarray, day: int, cfg: SpikeConfig) -> n
     capped = np.vstack([winsorise(row) for row in deseasoned])
     recent = capped[:, -14:].mean(axis=1)
     target = (day + grid.origin.weekday()) % 7
-    same = capped[:, weekday_of == target]
-    same_mean = same.mean(axis=1) if same.shape[1] else recent
-    return factors[target] * (0.5 * recent + 0.5 * same_mean)
+    # The median of the same weekday keeps a topic's own weekly rhythm (capping would flatten
+    # it) while one past spike on that weekday still cannot raise the baseline.
+    same = deseasoned[:, weekday_of == target]
+    same_level = np.median(same, axis=1) if same.shape[1] else recent
+    return factors[target] * (0.5 * recent + 0.5 * same_level)
 
 
 def _fmt_day(moment: datetime) -> str:
