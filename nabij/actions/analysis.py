@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -17,12 +16,33 @@ logger = logging.getLogger(__name__)
 ANALYSIS_BATCH = 256
 
 
-@lru_cache(maxsize=1)
+_analyser: dict[str, Any] = {}
+
+
 def get_analyser() -> Any:
-    """The process-wide analyser, loaded once on first use with the org's taxonomy."""
+    """The process-wide analyser with the organisation's current topic taxonomy.
+
+    The encoder loads once; when a coordinator edits the topics, the analyser is rebuilt
+    around the same encoder so the change applies to the next message.
+    """
+    from nabij.models import Topic
+
+    key = str(
+        list(
+            Topic.objects.filter(active=True)
+            .order_by("pk")
+            .values_list("pk", "slug", "name", "description", "keywords", "examples")
+        )
+    )
+    current = _analyser.get("instance")
+    if current is not None and _analyser.get("key") == key:
+        return current
     from nabij.understanding import Analyser
 
-    return Analyser(taxonomy=_taxonomy())
+    embedder = getattr(current, "_embedder", None) if current is not None else None
+    analyser = Analyser(taxonomy=_taxonomy(), embedder=embedder)
+    _analyser.update(instance=analyser, key=key)
+    return analyser
 
 
 def _taxonomy() -> Any:

@@ -238,8 +238,7 @@ def channel_health(channels: Sequence[Channel]) -> list[ChannelHealth]:
                 channel=c,
                 label=connector.label if connector else c.kind,
                 inbound=connector.inbound if connector else "push",
-                queued_replies=replies.get((c.pk, "queued"), 0)
-                + replies.get((c.pk, "sending"), 0),
+                queued_replies=replies.get((c.pk, "queued"), 0) + replies.get((c.pk, "sending"), 0),
                 failed_replies=replies.get((c.pk, "failed"), 0),
                 pending_payloads=payloads.get((c.pk, "pending"), 0),
                 failed_payloads=payloads.get((c.pk, "failed"), 0),

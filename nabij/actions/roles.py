@@ -45,6 +45,19 @@ ROLE_CAPABILITIES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Django model permissions, so coordinators can edit configuration in the admin.
+ROLE_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    ROLE_COORDINATOR: (
+        "view_topic", "add_topic", "change_topic",
+        "view_replytemplate", "add_replytemplate", "change_replytemplate",
+        "view_team", "add_team", "change_team",
+        "view_organisation", "change_organisation",
+        "view_channel",
+    ),  # fmt: skip
+    ROLE_AUDITOR: ("view_auditevent", "view_decision", "view_protocolversion"),
+}
+
+
 def ensure_roles(**kwargs: Any) -> None:
     """Create the role groups and their permissions (idempotent; runs after migrate)."""
     from django.contrib.contenttypes.models import ContentType
@@ -58,9 +71,17 @@ def ensure_roles(**kwargs: Any) -> None:
             codename=codename, content_type=content_type, defaults={"name": name}
         )
         perms[codename] = perm
+    model_perms = {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type__app_label="nabij",
+            codename__in={c for codes in ROLE_MODEL_PERMISSIONS.values() for c in codes},
+        )
+    }
     for role, capabilities in ROLE_CAPABILITIES.items():
         group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set([perms[c] for c in capabilities])
+        extra = [model_perms[c] for c in ROLE_MODEL_PERMISSIONS.get(role, ()) if c in model_perms]
+        group.permissions.set([perms[c] for c in capabilities] + extra)
 
 
 def has_capability(user: Any, capability: str) -> bool:

@@ -18,7 +18,7 @@ from nabij.actions.decisions import (
 )
 from nabij.actions.errors import ActionError, PermissionDenied
 from nabij.actions.roles import has_capability
-from nabij.models import Message
+from nabij.models import Decision, Message
 
 
 def _message(request: HttpRequest, message_id: int) -> Message:
@@ -82,8 +82,38 @@ def silence(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, "work_inbox"):
         raise DjangoPermissionDenied
     qs = unaccounted_silence().select_related("channel", "contact").order_by("response_due_at")
+    advice = {
+        d.message_id: d
+        for d in Decision.objects.filter(
+            message_id__in=list(qs.values_list("pk", flat=True)[:200])
+        ).order_by("created_at", "pk")
+    }
     return render(
         request,
         "nabij/silence.html",
-        {"messages_list": list(qs[:200]), "total": qs.count()},
+        {
+            "rows": [(m, advice.get(m.pk)) for m in qs[:200]],
+            "total": qs.count(),
+        },
     )
+
+
+@login_required
+@require_POST
+def silence_confirm(request: HttpRequest) -> HttpResponse:
+    """Follow the advice for the selected silent messages, each recorded separately."""
+    if not has_capability(request.user, "decide_messages"):
+        raise DjangoPermissionDenied
+    ids = [int(v) for v in request.POST.getlist("message") if v.isdigit()][:200]
+    done = 0
+    with transaction.atomic():
+        for message in Message.objects.filter(pk__in=ids, direction="inbound").select_related(
+            "channel", "contact"
+        ):
+            try:
+                do_confirm_decision(request.user, message)
+            except ActionError:
+                continue
+            done += 1
+    flash.success(request, _("%(n)d adviezen bevestigd.") % {"n": done})
+    return redirect("silence")

@@ -34,6 +34,9 @@ urlpatterns = [
     path("bericht/<int:message_id>/bevestigen/", decisions.confirm, name="confirm_decision"),
     path("bericht/<int:message_id>/afwijken/", decisions.override, name="override_decision"),
     path("onverantwoorde-stilte/", decisions.silence, name="silence"),
+    path(
+        "onverantwoorde-stilte/bevestigen/", decisions.silence_confirm, name="silence_confirm"
+    ),
     path("protocol/", protocol.versions, name="protocol_versions"),
     path("protocol/bewerken/", protocol.edit, name="protocol_edit"),
     path("protocol/valideren/", protocol.validate, name="protocol_validate"),
