@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.composer import length_limit, signature_name
+from nabij.actions.delivery import queue_reply_delivery
 from nabij.actions.errors import ActionError, PermissionDenied
 from nabij.actions.roles import has_capability
 from nabij.models import Conversation, Message, Reply
@@ -115,4 +116,5 @@ def do_store_reply(
     do_record_audit_event(
         user, "reply.queued", message, {"conversation": conv.pk, "reply": reply.pk}
     )
+    queue_reply_delivery(reply.pk)
     return reply
