@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,52 +19,9 @@ from nabij.actions.users import do_create_user
 from nabij.cli import main
 from nabij.models import AuditEvent, Decision, Message, ModerationStatement
 from tests.foundation.factories import item
+from tests.support.analysis import TYPES, KeywordAnalyser
 
 pytestmark = pytest.mark.django_db
-
-TYPES = [
-    "vraag", "melding", "klacht", "ervaring", "mening",
-    "compliment", "aanval", "desinformatie", "noodkreet", "overig",
-]  # fmt: skip
-
-
-@dataclass
-class FakeResult:
-    data: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
-
-
-class KeywordAnalyser:
-    """A stand-in analyser: the type is the first word of the text (the shape is real)."""
-
-    def analyse_batch(self, texts: list[str]) -> list[FakeResult]:
-        out = []
-        for text in texts:
-            kind = text.split()[0]
-            out.append(
-                FakeResult(
-                    {
-                        "language": "nl",
-                        "type": kind,
-                        "type_scores": {t: (0.9 if t == kind else 0.02) for t in TYPES},
-                        "type_confidence": 0.9,
-                        "sentiment": -0.5,
-                        "sentiment_label": "negatief",
-                        "emotion": "boos",
-                        "toxicity": 0.9 if kind == "aanval" else 0.0,
-                        "toxicity_categories": ["belediging"] if kind == "aanval" else [],
-                        "urgency": "acuut" if kind == "noodkreet" else "normaal",
-                        "topics": [{"id": "afval", "score": 0.8}],
-                        "pii": [],
-                        "redacted_text": text,
-                        "explanations": {"type": f"{kind}: test"},
-                        "analyser_version": "test-1",
-                    }
-                )
-            )
-        return out
 
 
 def _ingest(texts: list[str]) -> list[Message]:
@@ -97,7 +51,9 @@ def test_override_needs_a_reason_and_is_audited_and_reported(capsys) -> None:
     agent = do_create_user("sanne", "Sterk-wachtwoord-42", role="agent")
     messages = _ingest(["vraag hoe laat is het stadhuis open?", "aanval jullie zijn allemaal tuig"])
     with pytest.raises(ActionError):
-        do_override_decision(agent, messages[0], action="monitoren", reason_code="x", justification="")
+        do_override_decision(
+            agent, messages[0], action="monitoren", reason_code="x", justification=""
+        )
     do_override_decision(
         agent,
         messages[0],
@@ -134,11 +90,12 @@ def test_confirming_all_advice_brings_unaccounted_silence_to_zero() -> None:
     agent = do_create_user("youssef", "Sterk-wachtwoord-42", role="agent")
     texts = [f"{t} bericht {i}" for i, t in enumerate(TYPES)]
     messages = _ingest(texts)
-    later = datetime(2030, 1, 1, tzinfo=dt_timezone.utc)
+    later = datetime(2030, 1, 1, tzinfo=UTC)
     assert unaccounted_silence(later).count() > 0
     for message in messages:
-        if message.decisions.filter(state="recommended").exists() and not Message.objects.get(
-            pk=message.pk
-        ).accounted_at:
+        if (
+            message.decisions.filter(state="recommended").exists()
+            and not Message.objects.get(pk=message.pk).accounted_at
+        ):
             do_confirm_decision(agent, message)
     assert unaccounted_silence(later).count() == 0
