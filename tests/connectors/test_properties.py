@@ -79,6 +79,7 @@ def test_parsers_survive_junk_inside_documented_payloads(
         for message in connector.parse(payload).messages:
             assert message.sent_at.tzinfo is not None and message.external_id
             json.dumps(message.to_import_line())  # always JSON-able
+            json.dumps(dict(message.raw))
 
     check()
 

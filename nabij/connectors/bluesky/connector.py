@@ -90,7 +90,7 @@ def notification_to_message(item: Mapping[str, Any]) -> InboundMessage:
         public=True,
         url=post_url(uri, handle),
         content_warning=warning,
-        raw={"uri": uri, "cid": cid, "reason": item.get("reason"), "record": record},
+        raw=dict(item),
         reply_target={"uri": uri, "cid": cid, "root_uri": root_uri, "root_cid": root_cid},
     )
 

@@ -101,7 +101,6 @@ def status_to_message(status: Mapping[str, Any], instance_host: str) -> InboundM
     visibility = str_or(status.get("visibility"), "public")
     text = html_to_text(str_or(status.get("content")))
     parent = status.get("in_reply_to_id")
-    raw = {k: status.get(k) for k in ("id", "uri", "url", "visibility", "in_reply_to_id")}
     return InboundMessage(
         channel="mastodon",
         external_id=status_id,
@@ -115,7 +114,7 @@ def status_to_message(status: Mapping[str, Any], instance_host: str) -> InboundM
         url=str_or(status.get("url")) or str_or(status.get("uri")),
         content_warning=str_or(status.get("spoiler_text")),
         attachments=_attachments(status),
-        raw={**raw, "account": {"id": account.get("id"), "acct": acct}},
+        raw=dict(status),
         reply_target={
             "status_id": status_id,
             "acct": acct,

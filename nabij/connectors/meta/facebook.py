@@ -64,7 +64,7 @@ def feed_change_to_message(
         public=True,
         url=f"https://www.facebook.com/{post_id}"
         + (f"?comment_id={external_id.split('_')[-1]}" if is_comment else ""),
-        raw={k: value.get(k) for k in ("item", "verb", "post_id", "comment_id", "parent_id")},
+        raw=dict(value),
         reply_target={
             "kind": "comment" if is_comment else "post",
             "object_id": external_id,
@@ -96,7 +96,7 @@ def messaging_to_message(event: Mapping[str, Any], channel: str) -> InboundMessa
         thread_key=f"dm:{sender_id}",
         public=False,
         attachments=message_attachments(message),
-        raw={"mid": mid, "sender": sender_id},
+        raw=dict(event),
         reply_target={"kind": "dm", "recipient_id": sender_id, "sent_at": sent_at.isoformat()},
     )
 

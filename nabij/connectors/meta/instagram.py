@@ -56,7 +56,7 @@ def comment_change_to_message(
         in_reply_to=parent or media_id or None,
         thread_key=f"media:{media_id}" if media_id else f"comment:{comment_id}",
         public=True,
-        raw={"id": comment_id, "media": media, "parent_id": parent or None},
+        raw=dict(value),
         reply_target={"kind": "comment", "object_id": comment_id, "reply_on": parent or comment_id},
     )
 

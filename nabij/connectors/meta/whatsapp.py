@@ -90,7 +90,7 @@ def wa_message_to_message(
         thread_key=f"wa:{sender}",
         public=False,
         attachments=attachments,
-        raw={"id": wamid, "type": kind, "from": sender},
+        raw=dict(message),
         reply_target={
             "to": sender,
             "message_id": wamid,
