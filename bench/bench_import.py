@@ -12,11 +12,11 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import fresh_env, run  # noqa: E402
+from common import fresh_env, run
 
 CHANNELS = ["mastodon", "email", "webform", "facebook", "instagram", "x"]
 SNIPPETS = [
@@ -32,7 +32,7 @@ STREETS = ["Wiekstraat", "Maalderij", "Dorpsstraat", "Kerkplein", "Beekdalweg", 
 def write_file(path: Path, lines: int, seed: int = 7) -> None:
     """Write a deterministic synthetic import file."""
     rng = random.Random(seed)
-    start = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 5, 8, tzinfo=UTC)
     recent: list[tuple[str, str]] = []
     with path.open("w", encoding="utf-8") as out:
         for i in range(lines):

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, machine  # noqa: E402
+from common import ROOT, machine
 
 DOC = ROOT / "docs" / "benchmarks.md"
 INTRO = """# Benchmarks
@@ -45,10 +45,10 @@ def main(selected: list[str]) -> int:
         if proc.returncode:
             failed += 1
             output += "\n" + proc.stderr.strip()[-2000:]
-        sections.append(f"## {script.stem}\n\n{status}, {seconds:.0f} s wall time\n\n```\n{output}\n```\n")
-    header = (
-        f"{INTRO}\nMachine: {machine()}  \nDate: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}\n"
-    )
+        sections.append(
+            f"## {script.stem}\n\n{status}, {seconds:.0f} s wall time\n\n```\n{output}\n```\n"
+        )
+    header = f"{INTRO}\nMachine: {machine()}  \nDate: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}\n"
     DOC.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
     print(f"wrote {DOC.relative_to(ROOT)}")
     return 1 if failed else 0

@@ -17,20 +17,44 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # name, default, description
 SETTINGS_TABLE: list[tuple[str, str, str]] = [
-    ("NABIJ_ENV", "development", "development, test or production; production enforces safe settings"),
-    ("NABIJ_SECRET_KEY", "(development key)", "secret for sessions and signatures; required in production"),
+    (
+        "NABIJ_ENV",
+        "development",
+        "development, test or production; production enforces safe settings",
+    ),
+    (
+        "NABIJ_SECRET_KEY",
+        "(development key)",
+        "secret for sessions and signatures; required in production",
+    ),
     ("NABIJ_DEBUG", "on in development", "Django debug pages; must be off in production"),
-    ("NABIJ_ALLOWED_HOSTS", "localhost,127.0.0.1", "comma-separated host names; required in production"),
-    ("DATABASE_URL", "sqlite:///var/nabij.sqlite3", "database; postgres://user@host/db for PostgreSQL"),
+    (
+        "NABIJ_ALLOWED_HOSTS",
+        "localhost,127.0.0.1",
+        "comma-separated host names; required in production",
+    ),
+    (
+        "DATABASE_URL",
+        "sqlite:///var/nabij.sqlite3",
+        "database; postgres://user@host/db for PostgreSQL",
+    ),
     ("NABIJ_DATA_DIR", "var/", "where the SQLite file, attachments and reports live"),
-    ("NABIJ_TASK_BACKEND", "database", "database (worker polls the DB), immediate (run inline) or rq"),
+    (
+        "NABIJ_TASK_BACKEND",
+        "database",
+        "database (worker polls the DB), immediate (run inline) or rq",
+    ),
     ("REDIS_URL", "redis://127.0.0.1:6379/0", "Redis for the rq task backend"),
     ("NABIJ_TIME_ZONE", "Europe/Amsterdam", "the organisation's time zone"),
     ("NABIJ_LANGUAGE", "nl", "default interface language (nl or en)"),
     ("NABIJ_EMAIL_HOST", "localhost", "SMTP host for notifications and breach alerts"),
     ("NABIJ_EMAIL_PORT", "25", "SMTP port"),
     ("NABIJ_EMAIL_FROM", "webcare@localhost", "sender address of Nabij's own e-mails"),
-    ("NABIJ_CSRF_TRUSTED_ORIGINS", "", "comma-separated origins behind a proxy (https://nabij.example.nl)"),
+    (
+        "NABIJ_CSRF_TRUSTED_ORIGINS",
+        "",
+        "comma-separated origins behind a proxy (https://nabij.example.nl)",
+    ),
     ("NABIJ_SECURE_COOKIES", "on in production", "send cookies over HTTPS only"),
 ]
 
@@ -109,7 +133,9 @@ def load_config(environ: os._Environ[str] | dict[str, str] | None = None) -> Con
         allowed_hosts = ["localhost", "127.0.0.1", "[::1]", "testserver"]
     task_backend = env_vars.get("NABIJ_TASK_BACKEND", "database").strip().lower()
     if task_backend not in {"database", "immediate", "rq"}:
-        problems.append(f"NABIJ_TASK_BACKEND must be database, immediate or rq, not {task_backend!r}")
+        problems.append(
+            f"NABIJ_TASK_BACKEND must be database, immediate or rq, not {task_backend!r}"
+        )
     language = env_vars.get("NABIJ_LANGUAGE", "nl").strip().lower()
     if language not in {"nl", "en"}:
         problems.append(f"NABIJ_LANGUAGE must be nl or en, not {language!r}")

@@ -91,7 +91,9 @@ def ensure_demo_organisation() -> None:
             org.privacy_url = "https://www.lindewaard.example/privacy"
             org.save()
         for slug, name, description in DEMO_TEAMS:
-            Team.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+            Team.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": description}
+            )
         do_ensure_defaults()
 
 

@@ -53,12 +53,17 @@ def build_accountability_report(
     ).values_list("pk", "accounted_at", "response_due_at")
     for pk, accounted_at, due in messages.iterator(chunk_size=5000):
         report.messages += 1
-        decision = final.get(pk)
-        if decision is not None:
-            how = "protocol (automatisch)" if decision.source == "protocol" else (
-                "afgeweken door medewerker"
-                if decision.state == Decision.State.OVERRIDDEN
-                else "bevestigd door medewerker"
+        final_decision = final.get(pk)
+        if final_decision is not None:
+            decision = final_decision
+            how = (
+                "protocol (automatisch)"
+                if decision.source == "protocol"
+                else (
+                    "afgeweken door medewerker"
+                    if decision.state == Decision.State.OVERRIDDEN
+                    else "bevestigd door medewerker"
+                )
             )
             report.rows[(decision.action, decision.reason_code, how)] += 1
             continue

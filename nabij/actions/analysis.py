@@ -144,11 +144,11 @@ def _denormalise_conversations(conversation_ids: set[int]) -> None:
     ):
         latest[message.conversation_id] = message
     for conv in convs:
-        message = latest.get(conv.pk)
-        if message is None:
+        newest = latest.get(conv.pk)
+        if newest is None:
             continue
-        conv.type = message.type
-        conv.topic = message.topic
-        conv.urgency = message.urgency
-        conv.urgency_rank = URGENCY_RANK.get(message.urgency, 1)
+        conv.type = newest.type
+        conv.topic = newest.topic
+        conv.urgency = newest.urgency
+        conv.urgency_rank = URGENCY_RANK.get(newest.urgency, 1)
     Conversation.objects.bulk_update(convs, ["type", "topic", "urgency", "urgency_rank"])

@@ -58,7 +58,9 @@ class AuditBuffer:
     def __init__(self) -> None:
         self.pending: list[tuple[Any, str, str, str, dict[str, Any], datetime]] = []
 
-    def add(self, actor: Any, verb: str, obj: Model | tuple[str, str], data: dict[str, Any]) -> None:
+    def add(
+        self, actor: Any, verb: str, obj: Model | tuple[str, str], data: dict[str, Any]
+    ) -> None:
         """Queue one event; written by `flush`."""
         if isinstance(obj, tuple):
             object_type, object_id = obj
@@ -134,7 +136,10 @@ def verify_audit_chain(batch_size: int = 5000) -> VerifyResult:
                 )
             if event.prev_hash != prev_hash:
                 return VerifyResult(
-                    False, checked, event.seq, f"event #{event.seq} does not link to its predecessor"
+                    False,
+                    checked,
+                    event.seq,
+                    f"event #{event.seq} does not link to its predecessor",
                 )
             digest = compute_hash(
                 event.prev_hash,

@@ -118,9 +118,7 @@ def suggest_answers(
     conv: Conversation, user: Any, *, limit: int = 3, embed: Any = None
 ) -> list[Suggestion]:
     """The approved answers closest in meaning to the latest inbound message."""
-    message = (
-        conv.messages.filter(direction=Message.Direction.INBOUND).order_by("-sent_at").first()
-    )
+    message = conv.messages.filter(direction=Message.Direction.INBOUND).order_by("-sent_at").first()
     if message is None:
         return []
     templates = templates_for(conv)

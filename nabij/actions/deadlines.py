@@ -22,7 +22,7 @@ def _recipients(conv: Conversation) -> list[Any]:
     """Who hears about a breach: the assignee, else the team, else the coordinators."""
     if conv.assignee_id:
         return [conv.assignee]
-    if conv.team_id:
+    if conv.team is not None:
         members = list(conv.team.members.filter(is_active=True))
         if members:
             return members
@@ -51,7 +51,9 @@ def do_check_deadlines(now: datetime | None = None, *, mailer: Any = send_mail) 
             text = f"Termijn verlopen: {conv.preview[:120]}"
             Notification.objects.bulk_create(
                 [
-                    Notification(user=u, kind=Notification.Kind.BREACH, text=text, conversation=conv)
+                    Notification(
+                        user=u, kind=Notification.Kind.BREACH, text=text, conversation=conv
+                    )
                     for u in people
                 ]
             )
@@ -95,4 +97,3 @@ def do_check_deadlines(now: datetime | None = None, *, mailer: Any = send_mail) 
         except Exception:  # a mail server hiccup must not stop the alerts in the app
             logger.warning("could not send a breach alert to %d addresses", len(to))
     return {"breached": breached, "overdue_followups": overdue}
-

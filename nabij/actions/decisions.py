@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from nabij.actions.audit import AuditBuffer
@@ -112,7 +112,9 @@ def do_recommend_decisions(messages: Sequence[Message], *, actor: Any = None) ->
         message.accounted_at = timezone.now() if auto else None
         touched[message.pk] = (message, decision)
     Decision.objects.bulk_create(decisions)
-    Message.objects.bulk_update([m for m, _ in touched.values()], ["response_due_at", "accounted_at"])
+    Message.objects.bulk_update(
+        [m for m, _ in touched.values()], ["response_due_at", "accounted_at"]
+    )
     for message, decision in touched.values():
         audit.add(
             actor,
@@ -140,9 +142,7 @@ def _refresh_conversations(conversation_ids: set[int]) -> None:
             conversation=conv, direction="inbound", accounted_at__isnull=True
         ).order_by("response_due_at")
         first = pending.first()
-        latest = (
-            Decision.objects.filter(conversation=conv).order_by("-created_at", "-pk").first()
-        )
+        latest = Decision.objects.filter(conversation=conv).order_by("-created_at", "-pk").first()
         conv.advised_action = latest.action if latest else ""
         if conv.resolution_due is None:
             from nabij.actions.deadlines import RESOLUTION_HOURS
@@ -150,9 +150,7 @@ def _refresh_conversations(conversation_ids: set[int]) -> None:
             start = conv.last_inbound_at or conv.last_message_at
             conv.resolution_due = add_business_hours(start, RESOLUTION_HOURS, office)
         conv.first_response_due = first.response_due_at if first else None
-        conv.has_unaccounted = bool(
-            first and first.response_due_at and first.response_due_at < now
-        )
+        conv.has_unaccounted = bool(first and first.response_due_at and first.response_due_at < now)
         if latest and latest.team and conv.team_id is None:
             from nabij.models import Team
 
@@ -269,9 +267,10 @@ def _record(
     if action == Action.VERBERGEN:
         statement = _moderation_statement(decision, message, automated=False)
         audit.add(user, "moderation.statement", statement, {"decision": decision.pk})
-        Contact.objects.filter(pk=message.contact_id).update(
-            hidden_count=message.contact.hidden_count + 1 if message.contact else 1
-        )
+        if message.contact_id is not None:
+            Contact.objects.filter(pk=message.contact_id).update(
+                hidden_count=F("hidden_count") + 1
+            )
     audit.flush()
     _refresh_conversations({message.conversation_id})
     return decision

@@ -100,4 +100,3 @@ def do_import_jsonl(
             flush()
     flush()
     return report
-

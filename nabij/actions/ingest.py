@@ -61,9 +61,9 @@ class _Batch:
         parents = {item.in_reply_to for item in items if item.in_reply_to}
         self.existing: dict[str, Message] = {
             m.external_id: m
-            for m in Message.objects.filter(
-                channel=channel, external_id__in=ids | parents
-            ).only("pk", "external_id", "conversation_id", "channel_id", "direction", "sent_at")
+            for m in Message.objects.filter(channel=channel, external_id__in=ids | parents).only(
+                "pk", "external_id", "conversation_id", "channel_id", "direction", "sent_at"
+            )
             if m.external_id
         }
         keys = {item.thread_key for item in items if item.thread_key}

@@ -48,12 +48,19 @@ ROLE_CAPABILITIES: dict[str, tuple[str, ...]] = {
 # Django model permissions, so coordinators can edit configuration in the admin.
 ROLE_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ROLE_COORDINATOR: (
-        "view_topic", "add_topic", "change_topic",
-        "view_replytemplate", "add_replytemplate", "change_replytemplate",
-        "view_team", "add_team", "change_team",
-        "view_organisation", "change_organisation",
+        "view_topic",
+        "add_topic",
+        "change_topic",
+        "view_replytemplate",
+        "add_replytemplate",
+        "change_replytemplate",
+        "view_team",
+        "add_team",
+        "change_team",
+        "view_organisation",
+        "change_organisation",
         "view_channel",
-    ),  # fmt: skip
+    ),
     ROLE_AUDITOR: ("view_auditevent", "view_decision", "view_protocolversion"),
 }
 

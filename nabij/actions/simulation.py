@@ -34,14 +34,23 @@ def _items(days: int) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
         Message.objects.filter(sent_at__gte=since - timedelta(days=HISTORY_DAYS))
         .exclude(direction="note")
         .order_by("sent_at", "pk")
-        .values_list("pk", "direction", "contact_id", "conversation_id", "sent_at", "public",
-                     "channel__kind", "channel__slug", "external_id")
+        .values_list(
+            "pk",
+            "direction",
+            "contact_id",
+            "conversation_id",
+            "sent_at",
+            "public",
+            "channel__kind",
+            "channel__slug",
+            "external_id",
+        )
     )
     analyses = {
         mid: data
-        for mid, data in MessageAnalysis.objects.filter(
-            current=True, message__sent_at__gte=since
-        ).values_list("message_id", "data").iterator(chunk_size=5000)
+        for mid, data in MessageAnalysis.objects.filter(current=True, message__sent_at__gte=since)
+        .values_list("message_id", "data")
+        .iterator(chunk_size=5000)
     }
     for pk, direction, contact_id, conv_id, sent_at, public, kind, slug, ext in rows.iterator(
         chunk_size=5000
@@ -72,7 +81,9 @@ def _items(days: int) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
         yield f"{slug}:{ext}", analyses[pk], context
 
 
-def simulate_draft(source: str, *, days: int = 30, max_changes: int | None = 200) -> SimulationResult:
+def simulate_draft(
+    source: str, *, days: int = 30, max_changes: int | None = 200
+) -> SimulationResult:
     """Run the published protocol and a draft over recent messages and compare."""
     draft = check_protocol_source(source)
     current = compiled(published_version())

@@ -187,6 +187,4 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print(f"\nNabij serves on http://{args.host}:{args.port}/  (Ctrl+C stops)")
-    return cmd_serve(
-        argparse.Namespace(host=args.host, port=args.port, threads=8, no_worker=False)
-    )
+    return cmd_serve(argparse.Namespace(host=args.host, port=args.port, threads=8, no_worker=False))

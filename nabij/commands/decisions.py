@@ -89,14 +89,18 @@ def cmd_protocol_simulate(args: argparse.Namespace) -> int:
     from nabij.actions.errors import ActionError
 
     try:
-        result = simulate_draft(source, days=args.days, max_changes=None if args.json else args.show)
+        result = simulate_draft(
+            source, days=args.days, max_changes=None if args.json else args.show
+        )
     except ActionError as exc:
         print(f"{args.draft}: the draft is not valid:\n{exc}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(f"{result.total} berichten uit de laatste {args.days} dagen; {result.changed_count} anders")
+    print(
+        f"{result.total} berichten uit de laatste {args.days} dagen; {result.changed_count} anders"
+    )
     print(f"{'actie':<24} {'nu':>7} {'concept':>8} {'verschil':>9}")
     for action, before, after, diff in result.rows():
         print(f"{action:<24} {before:>7} {after:>8} {diff:>+9}")

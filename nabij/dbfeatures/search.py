@@ -44,9 +44,7 @@ def ensure_search_index(**kwargs: Any) -> None:
     conn = connections[using]
     with conn.cursor() as cursor:
         if conn.vendor == "sqlite":
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'nabij_message_fts'"
-            )
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'nabij_message_fts'")
             existed = cursor.fetchone()[0] > 0
             for statement in SQLITE_SETUP:
                 cursor.execute(statement)

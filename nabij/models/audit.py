@@ -52,3 +52,6 @@ class AuditHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.last_seq}"

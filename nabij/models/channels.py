@@ -70,3 +70,6 @@ class InboundPayload(models.Model):
     class Meta:
         verbose_name = _("binnengekomen payload")
         verbose_name_plural = _("binnengekomen payloads")
+
+    def __str__(self) -> str:
+        return f"payload {self.pk} ({self.state})"

@@ -90,3 +90,6 @@ class ConversationPresence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conversation", "user"], name="presence_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.conversation_id}"

@@ -102,3 +102,6 @@ class ModerationStatement(models.Model):
     redress = models.TextField()
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"statement for decision {self.decision_id}"

@@ -28,7 +28,8 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     direction = models.CharField(max_length=10, choices=Direction.choices)
-    external_id = models.CharField(max_length=300, null=True, blank=True)
+    # NULL (not "") for notes and drafts, so the unique constraint ignores them.
+    external_id = models.CharField(max_length=300, null=True, blank=True)  # noqa: DJ001
     in_reply_to = models.CharField(max_length=300, blank=True)
     text = models.TextField()
     language = models.CharField(max_length=8, blank=True)
@@ -58,7 +59,9 @@ class Message(models.Model):
         ]
         indexes = [
             models.Index(fields=["conversation", "sent_at"], name="msg_conv_idx"),
-            models.Index(fields=["direction", "accounted_at", "response_due_at"], name="msg_acc_idx"),
+            models.Index(
+                fields=["direction", "accounted_at", "response_due_at"], name="msg_acc_idx"
+            ),
             models.Index(fields=["analysed_at"], name="msg_analysed_idx"),
         ]
 
@@ -90,6 +93,9 @@ class MessageAnalysis(models.Model):
         verbose_name_plural = _("analyses")
         indexes = [models.Index(fields=["message", "current"], name="analysis_current_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.type} ({self.analyser_version})"
+
 
 class Attachment(models.Model):
     """A file that came with a message, stored under the data directory."""
@@ -100,3 +106,6 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     file = models.FileField(upload_to="attachments/%Y/%m/", blank=True)
     skipped_reason = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.filename

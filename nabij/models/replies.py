@@ -38,6 +38,9 @@ class Reply(models.Model):
         verbose_name_plural = _("antwoorden")
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="reply_queue_idx")]
 
+    def __str__(self) -> str:
+        return f"reply {self.pk} ({self.state})"
+
 
 class ReplyTemplate(models.Model):
     """An approved answer with variables ({naam}, {medewerker}, {onderwerp}, {termijn})."""

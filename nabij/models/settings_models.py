@@ -45,6 +45,9 @@ class ApiToken(models.Model):
         verbose_name = _("API-sleutel")
         verbose_name_plural = _("API-sleutels")
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
 
 class WebhookSubscription(models.Model):
     """An outgoing webhook: events are POSTed, HMAC-signed, with retries."""
@@ -58,6 +61,9 @@ class WebhookSubscription(models.Model):
     class Meta:
         verbose_name = _("webhook")
         verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.url
 
 
 class WebhookDelivery(models.Model):
@@ -74,3 +80,6 @@ class WebhookDelivery(models.Model):
     last_status = models.IntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription_id} ({self.state})"

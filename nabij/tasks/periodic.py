@@ -14,7 +14,9 @@ logger = logging.getLogger(__name__)
 PERIODIC_JOBS: list[tuple[str, float, Callable[[], object]]] = []
 
 
-def periodic(name: str, every_seconds: float) -> Callable[[Callable[[], object]], Callable[[], object]]:
+def periodic(
+    name: str, every_seconds: float
+) -> Callable[[Callable[[], object]], Callable[[], object]]:
     """Register a job to run every N seconds in the worker."""
 
     def register(func: Callable[[], object]) -> Callable[[], object]:

@@ -46,7 +46,8 @@ def confirm(request: HttpRequest, message_id: int) -> HttpResponse:
             flash.error(request, _("Niet vastgelegd: %(reason)s") % {"reason": exc})
         else:
             flash.success(
-                request, _("Advies bevestigd: %(action)s.") % {"action": decision.get_action_display()}
+                request,
+                _("Advies bevestigd: %(action)s.") % {"action": decision.get_action_display()},
             )
     return redirect("conversation", conversation_id=message.conversation_id)
 

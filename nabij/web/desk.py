@@ -202,7 +202,7 @@ def followups(request: HttpRequest) -> HttpResponse:
         "conversation", "conversation__contact", "assignee"
     )
     if mine:
-        qs = qs.filter(assignee=request.user)
+        qs = qs.filter(assignee_id=request.user.pk)
     rows = list(qs.order_by("due_at")[:300])
     now = timezone.now()
     return render(
@@ -221,7 +221,7 @@ def followups(request: HttpRequest) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     """A person's notifications; opening the page marks them read."""
     rows = list(
-        Notification.objects.filter(user=request.user)
+        Notification.objects.filter(user_id=request.user.pk)  # type: ignore[misc]
         .select_related("conversation")
         .order_by("-created_at")[:100]
     )

@@ -87,9 +87,7 @@ def validate(request: HttpRequest) -> HttpResponse:
     else:
         protocol, found = check_protocol(source)
         issues = [f"regel {i.line}, kolom {i.column}: {i.message}" for i in found]
-    return render(
-        request, "nabij/_protocol_issues.html", {"issues": issues, "protocol": protocol}
-    )
+    return render(request, "nabij/_protocol_issues.html", {"issues": issues, "protocol": protocol})
 
 
 @login_required

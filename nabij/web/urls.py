@@ -11,7 +11,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="nabij/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="nabij/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -34,9 +36,7 @@ urlpatterns = [
     path("bericht/<int:message_id>/bevestigen/", decisions.confirm, name="confirm_decision"),
     path("bericht/<int:message_id>/afwijken/", decisions.override, name="override_decision"),
     path("onverantwoorde-stilte/", decisions.silence, name="silence"),
-    path(
-        "onverantwoorde-stilte/bevestigen/", decisions.silence_confirm, name="silence_confirm"
-    ),
+    path("onverantwoorde-stilte/bevestigen/", decisions.silence_confirm, name="silence_confirm"),
     path("protocol/", protocol.versions, name="protocol_versions"),
     path("protocol/bewerken/", protocol.edit, name="protocol_edit"),
     path("protocol/valideren/", protocol.validate, name="protocol_validate"),

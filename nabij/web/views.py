@@ -29,7 +29,6 @@ from nabij.actions.conversations import access_conversation, do_add_note, do_sto
 from nabij.actions.decisions import unaccounted_silence
 from nabij.actions.errors import ActionError, PermissionDenied
 from nabij.actions.roles import has_capability
-from nabij.web.inbox import SAVED_VIEWS, InboxQuery, deadline_state, inbox_queryset
 from nabij.models import (
     Action,
     Channel,
@@ -42,6 +41,7 @@ from nabij.models import (
     Topic,
     Urgency,
 )
+from nabij.web.inbox import SAVED_VIEWS, InboxQuery, deadline_state, inbox_queryset
 
 PAGE_SIZE = 50
 
@@ -143,8 +143,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
         )
     values = template_values(conv, request.user)
     templates = [
-        {"title": t.title, "text": render_template(t.text, values)}
-        for t in templates_for(conv)
+        {"title": t.title, "text": render_template(t.text, values)} for t in templates_for(conv)
     ]
     return render(
         request,

@@ -70,13 +70,18 @@ def test_filters_and_saved_views(django_assert_max_num_queries) -> None:
     assert rows.index("acuut") < rows.index("Beekdal")  # most urgent first
     mine = client.get("/inbox/", {"view": "mijn-werk"}).content.decode()
     assert mine.count("data-nabij-row") == 1
-    assert client.get("/inbox/", {"view": "noodkreten"}).content.decode().count("data-nabij-row") == 1
+    assert (
+        client.get("/inbox/", {"view": "noodkreten"}).content.decode().count("data-nabij-row") == 1
+    )
     late = client.get("/inbox/", {"view": "over-tijd"}).content.decode()
     assert late.count("data-nabij-row") == 1 and "verlopen" in late
-    assert client.get("/inbox/", {"team": "wijkbeheer"}).content.decode().count("data-nabij-row") == 1
-    assert client.get("/inbox/", {"assignee": "niemand"}).content.decode().count(
-        "data-nabij-row"
-    ) == 29
+    assert (
+        client.get("/inbox/", {"team": "wijkbeheer"}).content.decode().count("data-nabij-row") == 1
+    )
+    assert (
+        client.get("/inbox/", {"assignee": "niemand"}).content.decode().count("data-nabij-row")
+        == 29
+    )
 
 
 def test_new_messages_banner_counts_arrivals_since_load() -> None:
@@ -90,7 +95,7 @@ def test_new_messages_banner_counts_arrivals_since_load() -> None:
 
 def test_a_second_agent_sees_the_collision_warning() -> None:
     sanne, _ = _agent("sanne")
-    youssef, client = _agent("youssef")
+    _, client = _agent("youssef")
     conv = _conversations(1)[0]
     do_mark_presence(sanne, conv, typing=True)
     body = client.post(f"/gesprek/{conv.pk}/aanwezig/", {"typing": "0"}).content.decode()

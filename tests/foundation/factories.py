@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nabij.actions.ingest import IngestItem
 
-BASE_TIME = datetime(2026, 10, 5, 9, 0, tzinfo=timezone.utc)
+BASE_TIME = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
 
 
 def item(external_id: str, **overrides: Any) -> IngestItem:
@@ -17,7 +17,8 @@ def item(external_id: str, **overrides: Any) -> IngestItem:
         "author_handle": "@anna@mastodon.example",
         "author_name": "Anna",
         "text": f"De lantaarnpaal in de Wiekstraat is kapot ({external_id})",
-        "sent_at": BASE_TIME + timedelta(minutes=int("".join(c for c in external_id if c.isdigit()) or 0)),
+        "sent_at": BASE_TIME
+        + timedelta(minutes=int("".join(c for c in external_id if c.isdigit()) or 0)),
     }
     values.update(overrides)
     return IngestItem(**values)
