@@ -26,9 +26,9 @@ class CoordinationConfig:
     """Thresholds of the coordinated-posting detector (documented in docs/signals.md)."""
 
     window_hours: float = 3.0
-    jaccard: float = 0.5
+    jaccard: float = 0.6
     min_accounts: int = 5
-    min_words: int = 4
+    min_words: int = 5
     bands: int = 10
     rows: int = 2
     new_account_days: int = 14

@@ -26,11 +26,11 @@ class SpikeConfig:
     history_days: int = 56
     min_history_days: int = 7
     min_daily: int = 8
-    min_hourly: int = 6
+    min_hourly: int = 8
     ratio: float = 2.0
     hourly_ratio: float = 3.0
     p_daily: float = 1e-3
-    p_hourly: float = 1e-4
+    p_hourly: float = 1e-6
     dispersion: float = 0.15
     max_examples: int = 5
 
@@ -139,10 +139,7 @@ def _describe(grid: _Grid, s: int, count: int, mean: float, sd: float, when: str
 
 def _examples(grid: _Grid, s: int, hour_lo: int, hour_hi: int, limit: int) -> tuple[list[str], str]:
     """Up to `limit` member keys spread over the alert window, and their commonest topic."""
-    chosen = [
-        i for i, own in enumerate(grid.msg_series)
-        if s in own and hour_lo <= grid.msg_hour[i] < hour_hi
-    ]  # fmt: skip
+    chosen = _member_rows(grid, s, hour_lo, hour_hi)
     chosen.sort(key=lambda i: (grid.msg_hour[i], grid.keys[i]))
     counts: dict[str, int] = {}
     for i in chosen:
@@ -182,6 +179,7 @@ def _alert(grid: _Grid, s: int, hours: tuple[int, int], stats: tuple[int, float,
         "expected_sd": round(sd, 1),
         "p_value": float(f"{p_value:.3g}"),
         "messages": examples,
+        "_cell": (s, hours[0], hours[1]),
     }
 
 
@@ -258,25 +256,46 @@ def _overlaps(a: dict, b: dict) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
 
-def _prune(alerts: list[dict]) -> list[dict]:
-    """One event, one alert where possible: the most specific series that explains it."""
-    daily = [a for a in alerts if a["granularity"] == "day"]
-    kept = []
-    for alert in alerts:
-        same_series_daily = any(
-            d is not alert and d["series"] == alert["series"] and _overlaps(d, alert) for d in daily
+def _member_rows(grid: _Grid, s: int, hour_lo: int, hour_hi: int) -> list[int]:
+    return [
+        i for i, own in enumerate(grid.msg_series)
+        if s in own and hour_lo <= grid.msg_hour[i] < hour_hi
+    ]  # fmt: skip
+
+
+def _explained(grid: _Grid, alert: dict, others: list[dict]) -> float:
+    """Share of an alert's messages that overlapping topic (or channel) alerts already hold."""
+    s, lo, hi = alert["_cell"]
+    rows = _member_rows(grid, s, lo, hi)
+    near = [o for o in others if o is not alert and _overlaps(o, alert)]
+    topics = {o["series"] for o in near if o["series"].startswith("topic:")}
+    channels = set()
+    if alert["series"] == "all":
+        channels = {o["series"] for o in near if o["series"].startswith("channel:")}
+    held = sum(
+        1 for i in rows
+        if any((grid.series[k][0] == "topic" and f"topic:{grid.series[k][1]}" in topics)
+               or f"channel:{grid.series[k][1]}" in channels for k in grid.msg_series[i])
+    )  # fmt: skip
+    return held / max(1, len(rows))
+
+
+def _prune(grid: _Grid, alerts: list[dict]) -> list[dict]:
+    """One event, one alert where possible: the most specific series that explains it.
+
+    An hourly alert inside a daily alert of the same series goes; a channel alert goes when
+    overlapping topic alerts hold at least half its messages; the total goes when overlapping
+    topic and channel alerts do.
+    """
+    alerts = [
+        a for a in alerts
+        if a["granularity"] == "day" or not any(
+            d["granularity"] == "day" and d["series"] == a["series"] and _overlaps(d, a)
+            for d in alerts
         )
-        if alert["granularity"] == "hour" and same_series_daily:
-            continue
-        rank = {"topic": 0, "all": 1, "channel": 2}[alert["series"].split(":")[0]]
-        covered = any(
-            other is not alert and _overlaps(other, alert)
-            and {"topic": 0, "all": 1, "channel": 2}[other["series"].split(":")[0]] < rank
-            for other in alerts
-        )  # fmt: skip
-        if not covered:
-            kept.append(alert)
-    return kept
+    ]  # fmt: skip
+    kept = [a for a in alerts if a["series"] == "all" or _explained(grid, a, alerts) < 0.5]
+    return [a for a in kept if a["series"] != "all" or _explained(grid, a, kept) < 0.5]
 
 
 def find_spikes(
@@ -292,7 +311,7 @@ def find_spikes(
     factors = _weekday_factors(grid)
     daily, expected_by_day = _daily_alerts(grid, factors, cfg)
     hourly = _hourly_alerts(grid, expected_by_day, cfg)
-    alerts = _prune(daily + hourly)
+    alerts = [{k: v for k, v in a.items() if k != "_cell"} for a in _prune(grid, daily + hourly)]
     alerts = [
         a for a in alerts
         if start < datetime.fromisoformat(a["end"]) and datetime.fromisoformat(a["start"]) < end

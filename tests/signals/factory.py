@@ -67,7 +67,7 @@ def background(days: int = 70, per_day: float = 20.0, seed: int = 1) -> list[Sig
                 message(
                     100_000 + len(out), when, rng.choice(FILLER),
                     topic=rng.choice(TOPICS), channel=rng.choice(CHANNELS),
-                    author=f"bg{rng.randrange(5000)}", kind=rng.choice(["vraag", "mening"]),
+                    author=f"bg{rng.randrange(5000)}", kind=rng.choice(["mening", "ervaring", "compliment"]),
                 )
             )  # fmt: skip
     return out

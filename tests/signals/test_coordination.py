@@ -13,8 +13,8 @@ VARIANTS = ["", " 😡", " #lindewaard", "!!", " ‼️", " #beekdal"]
 END = START + timedelta(days=30)
 
 
-def _burst(accounts: int, minutes: float, new: bool = True, offset: int = 0) -> list:
-    base = START + timedelta(days=10, hours=19)
+def _burst(accounts: int, minutes: float, new: bool = True, offset: int = 0, day: int = 10) -> list:
+    base = START + timedelta(days=day, hours=19)
     out = []
     for i in range(accounts):
         when = base + timedelta(minutes=i * minutes)
