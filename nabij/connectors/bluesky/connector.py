@@ -78,20 +78,27 @@ def notification_to_message(item: Mapping[str, Any]) -> InboundMessage:
     values = labels.get("values")
     values = values if isinstance(values, list) else []
     warning = ", ".join(str_or(v.get("val")) for v in values if isinstance(v, dict))
+    sent_at = _parse_time(record.get("createdAt") or item.get("indexedAt"))
     return InboundMessage(
         channel="bluesky",
         external_id=uri,
         author_handle=f"@{handle}",
         author_name=str_or(author.get("displayName")) or handle,
         text=str_or(record.get("text")),
-        sent_at=_parse_time(record.get("createdAt") or item.get("indexedAt")),
+        sent_at=sent_at,
         in_reply_to=str_or(parent.get("uri")) or None,
         thread_key=root_uri,
         public=True,
         url=post_url(uri, handle),
         content_warning=warning,
         raw=dict(item),
-        reply_target={"uri": uri, "cid": cid, "root_uri": root_uri, "root_cid": root_cid},
+        reply_target={
+            "uri": uri,
+            "cid": cid,
+            "root_uri": root_uri,
+            "root_cid": root_cid,
+            "sent_at": sent_at.isoformat(),
+        },
     )
 
 
@@ -128,9 +135,16 @@ def _newer_or_equal(item: Mapping[str, Any], since: str) -> bool:
         return True  # an unreadable timestamp: keep the item, ingestion is idempotent
 
 
-def tid_from_key(key: str) -> str:
-    """A valid record key (TID syntax) derived from an idempotency key."""
-    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") >> 1
+def tid_from_key(key: str, after: dt.datetime) -> str:
+    """A record key in TID form that is the same for every retry of one reply.
+
+    A TID is 53 bits of microseconds since 1970 and 10 bits of clock id. The time is
+    placed just after `after` (the post being answered), so it is realistic and stable;
+    the offset and the clock id come from a hash of the idempotency key.
+    """
+    digest = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    micros = int(after.timestamp() * 1_000_000) + digest % 1_000_000
+    number = ((micros & (2**53 - 1)) << 10) | ((digest >> 20) & 1023)
     chars = []
     for _ in range(13):
         chars.append(_TID_ALPHABET[number & 31])
@@ -236,9 +250,10 @@ class BlueskyConnector(ConnectorBase):
             },
         }
         body: dict[str, Any] = {"repo": did, "collection": "app.bsky.feed.post", "record": record}
-        if reply.idempotency_key:
+        parent_time = _time_or_none(t.get("sent_at"))
+        if reply.idempotency_key and parent_time:
             # A fixed record key makes a repeated send fail instead of posting twice.
-            body["rkey"] = tid_from_key(reply.idempotency_key)
+            body["rkey"] = tid_from_key(reply.idempotency_key, parent_time)
         data = self._xrpc(
             config, secrets, http, "POST", "com.atproto.repo.createRecord", json_body=body
         )

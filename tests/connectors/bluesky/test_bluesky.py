@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -89,8 +90,23 @@ def test_reply_carries_root_and_parent_and_stable_rkey(fake_http: FakeHttp) -> N
         },
         "parent": {"uri": msg.external_id, "cid": "bafyreiaaaareply0001"},
     }
-    assert body["rkey"] == tid_from_key("r-1") and len(body["rkey"]) == 13
+    assert body["rkey"] == tid_from_key("r-1", msg.sent_at) and len(body["rkey"]) == 13
+    assert body["rkey"][0] in "234567abcdefghij"  # the top bit of a TID is zero
     assert result.url == "https://bsky.app/profile/gemeente.bsky.social/post/3kzreplyout1"
+
+
+def test_tid_is_stable_sortable_and_just_after_the_parent() -> None:
+    parent = dt.datetime(2026, 9, 14, 8, 1, tzinfo=dt.UTC)
+    first = tid_from_key("reply-1", parent)
+    assert first == tid_from_key("reply-1", parent) != tid_from_key("reply-2", parent)
+    later = tid_from_key("reply-1", parent + dt.timedelta(minutes=1))
+    assert first < later  # the base32-sortable alphabet keeps time order
+    alphabet = "234567abcdefghijklmnopqrstuvwxyz"
+    decoded = 0
+    for char in first:
+        decoded = decoded * 32 + alphabet.index(char)
+    micros = decoded >> 10
+    assert 0 <= micros - int(parent.timestamp() * 1_000_000) < 1_000_000
 
 
 def test_reply_refuses_private_and_overlong(fake_http: FakeHttp) -> None:
