@@ -1,0 +1,167 @@
+"""Every page of the desk, in each role and state, passes axe-core's WCAG 2.1 A/AA rules."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from nabij.actions.conversations import do_add_note, do_store_reply
+from nabij.actions.decisions import do_override_decision
+from nabij.actions.desk import do_create_followup, do_mark_presence
+from tests.browser.conftest import check_accessibility, login
+from tests.browser.desk_data import PASSWORD, Desk, draft_protocol, seed_desk
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OPEN_ALL_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+
+def assert_accessible(page: Any, what: str) -> None:
+    """Scan the page as shown, then again with every disclosure opened."""
+    violations = check_accessibility(page, extra_tags=("best-practice",))
+    assert violations == [], f"{what} ({page.url}): {violations}"
+    if page.locator("details:not([open])").count():
+        page.evaluate(OPEN_ALL_DETAILS)
+        violations = check_accessibility(page, extra_tags=("best-practice",))
+        assert violations == [], f"{what}, details open ({page.url}): {violations}"
+
+
+def switch_to_english(page: Any) -> None:
+    """Use the language switch in the header, as a person would."""
+    page.get_by_role("button", name="English").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.get_by_role("button", name="Nederlands").is_visible()
+
+
+def busy_conversation(desk: Desk) -> int:
+    """Give the street-light conversation everything the page can show."""
+    sanne, youssef = desk.users["sanne"], desk.users["youssef"]
+    conv = desk.conversation("lamp")
+    do_override_decision(
+        sanne,
+        desk.messages["lamp"],
+        action="doorzetten",
+        reason_code="wijkbeheer",
+        justification="Wijkbeheer lost dit zelf op, bewoner krijgt bericht.",
+    )
+    do_store_reply(sanne, conv, "Hoi Anna, dank je! Wijkbeheer komt morgen om 10 uur kijken.")
+    do_add_note(youssef, conv, "@sanne kun je dit morgen nog even nakijken?")
+    do_create_followup(
+        sanne, conv, title="Nagaan of de lamp brandt", due_at=timezone.now() - timedelta(days=1)
+    )
+    do_mark_presence(youssef, conv, typing=True)
+    return conv.pk
+
+
+def test_login_page_in_both_languages(live_server, page) -> None:
+    page.goto(f"{live_server.url}/login/")
+    assert_accessible(page, "login")
+    page.get_by_role("button", name="Inloggen").click()  # empty form: the error message
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, "login with an error")
+    switch_to_english(page)
+    assert_accessible(page, "login in English")
+
+
+def test_every_agent_page_in_every_state(live_server, page) -> None:
+    desk = seed_desk()
+    conv_id = busy_conversation(desk)
+    login(page, live_server.url, "sanne", PASSWORD)
+    assert page.get_by_text("noodkreet ik weet het echt niet meer").is_visible()
+    assert_accessible(page, "inbox")
+
+    # The "new messages" banner, fetched now instead of after the 15 s poll.
+    desk.messages.update(seed_more_messages())
+    page.evaluate(
+        "url => htmx.ajax('GET', url, '#inbox-new')",
+        page.locator("#inbox-new").get_attribute("hx-get"),
+    )
+    page.get_by_text("gesprek met een nieuw bericht", exact=False).wait_for()
+    assert_accessible(page, "inbox with the new-messages banner")
+
+    for query, what in [
+        ("view=noodkreten", "saved view"),
+        ("q=lantaarnpaal&channel=mastodon&deadline=verlopen", "search and filters"),
+        ("q=bestaatniet", "no results"),
+    ]:
+        page.goto(f"{live_server.url}/inbox/?{query}")
+        assert_accessible(page, f"inbox, {what}")
+
+    page.goto(f"{live_server.url}/gesprek/{conv_id}/")
+    page.get_by_text("Youssef heeft dit gesprek ook open", exact=False).wait_for()
+    page.get_by_label("Antwoord aan de inwoner").fill(
+        "Geachte heer, uw melding is middels het systeem in behandeling genomen."
+    )
+    page.get_by_role("heading", name="Toonspiegel", exact=False).wait_for()
+    assert_accessible(page, "conversation with presence warning and tone findings")
+
+    for path, what in [
+        (f"/gesprek/{desk.conversation('nood').pk}/", "crisis conversation"),
+        ("/opvolgingen/", "follow-ups"),
+        ("/opvolgingen/?wie=iedereen", "everyone's follow-ups"),
+        ("/onverantwoorde-stilte/", "unaccounted silence"),
+        ("/meldingen/", "notifications"),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page, what)
+
+    switch_to_english(page)
+    assert_accessible(page, "notifications in English")
+    for path in ("/inbox/", f"/gesprek/{conv_id}/", "/opvolgingen/", "/onverantwoorde-stilte/"):
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page, f"{path} in English")
+
+
+def seed_more_messages() -> dict[str, Any]:
+    """One message that arrives while the inbox is open."""
+    from tests.browser.desk_data import ingest_analysed
+
+    return ingest_analysed(
+        {"nieuw": "vraag is de milieustraat zaterdag open?"}, sent_at=timezone.now(), author="Kees"
+    )
+
+
+def test_every_protocol_page_for_a_coordinator(live_server, page) -> None:
+    desk = seed_desk()
+    draft = draft_protocol(desk.users["marloes"])
+    login(page, live_server.url, "marloes", PASSWORD)
+    assert_accessible(page, "inbox for a coordinator")
+
+    page.goto(f"{live_server.url}/protocol/")
+    assert page.get_by_role("link", name=draft.version).is_visible()
+    assert_accessible(page, "protocol versions")
+
+    page.goto(f"{live_server.url}/protocol/bewerken/")
+    assert_accessible(page, "protocol editor")
+    editor = page.get_by_label("Protocol (YAML)")
+    editor.fill("version: 1\nrules: [")
+    page.get_by_role("alert").wait_for()
+    assert_accessible(page, "protocol editor with validation problems")
+
+    page.goto(f"{live_server.url}/protocol/{draft.pk}/")
+    assert page.get_by_role("heading", name="Verschil met de gepubliceerde versie").is_visible()
+    assert_accessible(page, "draft protocol with its differences")
+    page.goto(f"{live_server.url}/protocol/{draft.pk}/simulatie/?days=60")
+    assert_accessible(page, "simulation")
+
+    switch_to_english(page)
+    assert_accessible(page, "simulation in English")
+    for path in ("/protocol/", "/protocol/bewerken/", f"/protocol/{draft.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page, f"{path} in English")
+
+
+@pytest.mark.parametrize("username", ["daan", "priya"])
+def test_notifications_for_roles_without_the_inbox(live_server, page, username) -> None:
+    seed_desk()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/meldingen/")
+    assert page.get_by_role("heading", name="Meldingen").is_visible()
+    assert_accessible(page, f"notifications for {username}")
