@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
@@ -144,7 +144,7 @@ def _api_channel(slug: str) -> Channel:
     response={200: MessageOut, 201: MessageOut, 403: Problem, 404: Problem},
     summary="Ingest a message (idempotent on channel + external_id)",
 )
-def post_message(request: HttpRequest, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+def post_message(request: HttpRequest, payload: MessageIn) -> Status[dict[str, Any]]:
     """Store a message; sending the same external_id again returns the stored one (200)."""
     _require(request, "ingest")
     if payload.sent_at.tzinfo is None:
@@ -166,7 +166,9 @@ def post_message(request: HttpRequest, payload: MessageIn) -> tuple[int, dict[st
     with transaction.atomic():
         result = do_ingest_messages(channel, [item], source="api")[0]
         after_ingest(channel, [result])
-    return (201 if result.created else 200), _message_out(result.message, channel, result.created)
+    return Status(
+        201 if result.created else 200, _message_out(result.message, channel, result.created)
+    )
 
 
 @api.get(
