@@ -9,10 +9,26 @@ from nabij.models.messages import Attachment, Message, MessageAnalysis
 from nabij.models.notifications import Notification
 from nabij.models.organisation import AgentProfile, Organisation, Team
 from nabij.models.replies import FollowUp, Reply, ReplyTemplate
+from nabij.models.signals import (
+    RESPONSE_BUCKETS,
+    DailyStat,
+    DecisionStat,
+    OwnPostStat,
+    Pattern,
+    ResponseStat,
+    RollupState,
+)
 from nabij.models.settings_models import ApiToken, Topic, WebhookDelivery, WebhookSubscription
 from nabij.models.vocab import URGENCY_RANK, Action, MessageType, Urgency
 
 __all__ = [
+    "RESPONSE_BUCKETS",
+    "DailyStat",
+    "DecisionStat",
+    "OwnPostStat",
+    "Pattern",
+    "ResponseStat",
+    "RollupState",
     "URGENCY_RANK",
     "Action",
     "AgentProfile",

@@ -55,3 +55,11 @@ def start_scheduler(stop: threading.Event) -> threading.Thread:
     thread = threading.Thread(target=loop, name="nabij-periodic", daemon=True)
     thread.start()
     return thread
+
+
+@periodic("rollups", 60)
+def refresh_rollups() -> object:
+    """Keep the dashboard roll-ups current."""
+    from nabij.actions.rollups import do_refresh_rollups
+
+    return do_refresh_rollups()

@@ -1,5 +1,9 @@
 """URL routes of the signals layer (dashboards, patterns, reports)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from nabij.web import dashboards
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("signalen/", dashboards.overview, name="dashboard"),
+]
