@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "nabij.tone.commands",
     "nabij.commands.decisions",
     "nabij.commands.signals",
+    "nabij.connectors.commands",
+    "nabij.commands.channels",
 )
 
 
