@@ -162,7 +162,10 @@ def do_configure_channel(
         raise ActionError("the code must be 1-60 lower-case letters, digits or dashes")
     if not name or len(name) > 120:
         raise ActionError("the name must be 1-120 characters")
-    if Channel.objects.filter(slug=slug).exclude(pk=getattr(channel, "pk", None)).exists():
+    others = Channel.objects.filter(slug=slug)
+    if channel is not None:
+        others = others.exclude(pk=channel.pk)
+    if others.exists():
         raise ActionError(f"a channel with code {slug!r} already exists")
     kept = set(channel.secrets.values_list("name", flat=True)) if channel else set()
     plain, new_secrets = check_channel_config(connector, config, secrets, kept)

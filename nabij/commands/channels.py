@@ -65,7 +65,7 @@ def run_list(args: argparse.Namespace) -> int:
     from nabij.actions.channels import channel_health
     from nabij.models import Channel
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "slug": h.channel.slug,
             "kind": h.channel.kind,

@@ -33,17 +33,18 @@ def poll_channel(channel_id: int) -> dict[str, Any]:
     """Poll a channel until it has nothing new (at most MAX_POLL_ROUNDS batches)."""
     from nabij.actions.channels import do_poll_channel
 
-    total = {"created": 0, "existing": 0, "skipped": 0, "rounds": 0, "error": ""}
+    counts = {"created": 0, "existing": 0, "skipped": 0, "rounds": 0}
+    error = ""
     for _ in range(MAX_POLL_ROUNDS):
         outcome = do_poll_channel(channel_id)
-        total["rounds"] += 1
-        total["created"] += outcome.created
-        total["existing"] += outcome.existing
-        total["skipped"] += outcome.skipped
-        total["error"] = outcome.error
+        counts["rounds"] += 1
+        counts["created"] += outcome.created
+        counts["existing"] += outcome.existing
+        counts["skipped"] += outcome.skipped
+        error = outcome.error
         if outcome.error or not outcome.more:
             break
-    return total
+    return {**counts, "error": error}
 
 
 @task()
