@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from .patterns import _UnionFind
+from .linking import UnionFind
 from .records import SignalMessage
 from .text import normalise, shingles
 
@@ -100,16 +100,13 @@ def find_coordinated(
         return []
     times = np.array([m.sent_at.timestamp() for m in chosen], dtype=np.float64)
     sig = _minhash(sets, cfg.bands * cfg.rows)
-    uf = _UnionFind(len(chosen))
+    uf = UnionFind(len(chosen))
     for a, b in sorted(_candidate_pairs(sig, times, cfg)):
         union = len(sets[a] | sets[b])
         if union and len(sets[a] & sets[b]) / union >= cfg.jaccard:
             uf.union(a, b)
-    groups: dict[int, list[int]] = {}
-    for index in range(len(chosen)):
-        groups.setdefault(uf.find(index), []).append(index)
     bursts = []
-    for group in groups.values():
+    for group in uf.groups():
         members = [chosen[i] for i in group]
         if _densest_accounts(members, cfg.window_hours) >= cfg.min_accounts:
             bursts.append(_describe(members, cfg))

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from .linking import LinkConfig, link_groups, unit_rows
 from .records import SignalMessage
 from .text import EMPTY_GAZETTEER, Gazetteer, find_places, terms
 
@@ -36,58 +37,14 @@ class PatternConfig:
     rumour_min_desinformatie: int = 2
     max_examples: int = 5
     chunk: int = 2048
+    exact_limit: int = 8000
 
-
-class _UnionFind:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, item: int) -> int:
-        root = item
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[item] != root:  # path compression keeps later finds short
-            self.parent[item], item = root, self.parent[item]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _unit_rows(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.nan_to_num(np.asarray(vectors, dtype=np.float32))
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1.0, norms)
-
-
-def link_groups(
-    vectors: np.ndarray, times: np.ndarray, areas: np.ndarray, cfg: PatternConfig
-) -> list[list[int]]:
-    """Connected components of the similarity links; rows must be sorted by `times` (s)."""
-    count = len(times)
-    if count == 0:
-        return []
-    unit = _unit_rows(vectors)
-    window = cfg.window_days * 86400.0
-    uf = _UnionFind(count)
-    for lo in range(0, count, cfg.chunk):
-        hi = min(lo + cfg.chunk, count)
-        first = int(np.searchsorted(times, times[lo] - window, side="left"))
-        sims = unit[lo:hi] @ unit[first:hi].T
-        same_area = (areas[lo:hi, None] == areas[None, first:hi]) & (areas[lo:hi, None] >= 0)
-        sims += cfg.place_bonus * same_area
-        rows = np.arange(lo, hi)[:, None]
-        cols = np.arange(first, hi)[None, :]
-        close = (times[lo:hi, None] - times[None, first:hi]) <= window
-        i_idx, j_idx = np.nonzero((sims >= cfg.similarity) & (cols < rows) & close)
-        for i, j in zip((i_idx + lo).tolist(), (j_idx + first).tolist(), strict=True):
-            uf.union(i, j)
-    groups: dict[int, list[int]] = {}
-    for index in range(count):
-        groups.setdefault(uf.find(index), []).append(index)
-    return [g for g in groups.values() if len(g) >= cfg.min_messages]
+    def link_config(self) -> LinkConfig:
+        """The linking part of this configuration."""
+        return LinkConfig(
+            window_seconds=self.window_days * 86400.0, similarity=self.similarity,
+            place_bonus=self.place_bonus, chunk=self.chunk, exact_limit=self.exact_limit,
+        )  # fmt: skip
 
 
 def _title_terms(members: list[list[str]], block_df: Counter, block_size: int) -> list[str]:
@@ -191,22 +148,28 @@ def find_patterns(
         )
         times = np.array([m.sent_at.timestamp() for m in block], dtype=np.float64)
         block_vectors = vectors[rows]
-        groups = link_groups(block_vectors, times, areas, cfg)
+        groups = [
+            g
+            for g in link_groups(block_vectors, times, areas, cfg.link_config())
+            if len(g) >= cfg.min_messages
+        ]
         if not groups:
             continue
-        words = [terms(m.text) for m in block]
-        block_df = Counter(t for w in words for t in set(w))
+        # Document frequencies from an evenly spread sample: enough to rank title words.
+        step = max(1, len(block) // 3000)
+        block_df = Counter(t for m in block[::step] for t in set(terms(m.text)))
+        block_df = Counter({t: c * step for t, c in block_df.items()})
         for group in groups:
             members = [block[i] for i in group]
             if len({m.author_key for m in members}) < cfg.min_authors:
                 continue
             if len({m.sent_at.astimezone(tz).date() for m in members}) < cfg.min_days:
                 continue
-            unit = _unit_rows(block_vectors[group])
+            unit = unit_rows(block_vectors[group])
             centre = unit.mean(axis=0)
             order = [int(k) for k in np.argsort(-(unit @ centre), kind="stable")]
             results.append(_describe_group(
-                members, [words[i] for i in group], block_df, len(block),
+                members, [terms(m.text) for m in members], block_df, len(block),
                 [places[i] for i in group], cfg, end, tz, order,
             ))  # fmt: skip
     return sorted(results, key=lambda p: (-p["score"], p["start"]))

@@ -6,7 +6,7 @@ import itertools
 import re
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -51,6 +51,17 @@ class Gazetteer:
     """Known place names: lowercase name -> (display name, area it lies in)."""
 
     places: Mapping[str, tuple[str, str]]
+    pattern: re.Pattern[str] | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # One alternation, longest names first, is far faster than a loop over the names.
+        names = sorted(self.places, key=lambda n: (-len(n), n))
+        pattern = (
+            re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+            if names
+            else None
+        )
+        object.__setattr__(self, "pattern", pattern)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, str | None]) -> Gazetteer:
@@ -71,9 +82,9 @@ def find_places(text: str, gazetteer: Gazetteer = EMPTY_GAZETTEER) -> list[tuple
     """Place names in a text as (display name, area), gazetteer first, then street endings."""
     lowered = _URL.sub(" ", text.lower())
     found: dict[str, tuple[str, str]] = {}
-    for name, entry in gazetteer.places.items():
-        if name in lowered and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", lowered):
-            found[name] = entry
+    if gazetteer.pattern is not None:
+        for match in gazetteer.pattern.finditer(lowered):
+            found[match.group(1)] = gazetteer.places[match.group(1)]
     for match in _STREET.finditer(lowered):
         name = match.group(1)
         if name not in found and name not in _NOT_PLACES:
