@@ -44,8 +44,10 @@ TYPE_WEIGHTS = [0.18, 0.14, 0.25, 0.03, 0.2, 0.1, 0.1]
 CHANNELS = ["mastodon", "facebook", "email", "x", "instagram", "webform", "whatsapp"]
 STREET_NAMES = ("Molen", "Kerk", "Beek", "Haven", "Stations", "Park", "School", "Dorps", "Eiken")
 STREETS = [f"{name}{suffix}" for name in STREET_NAMES for suffix in ("straat", "laan", "weg")]
-WORDS = ("lamp kapot donker afval container stoep gat boom tak bus fiets parkeren vergunning "
-         "zwembad school subsidie belasting aanslag geluid overlast water riool").split()  # fmt: skip
+WORDS = (
+    "lamp kapot donker afval container stoep gat boom tak bus fiets parkeren vergunning "
+    "zwembad school subsidie belasting aanslag geluid overlast water riool"
+).split()
 DIM = 512
 
 
