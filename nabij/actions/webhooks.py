@@ -148,3 +148,18 @@ def _failed_attempt(
         state=state, last_status=status, last_error=error[:2000], next_attempt_at=retry_at
     )
     return state
+
+
+def notify_decision_recorded(decision: Any) -> list[int]:
+    """Queue `decision.recorded` webhooks for a person's decision (call in its transaction)."""
+    return notify_webhooks(
+        "decision.recorded",
+        {
+            "decision": decision.pk,
+            "message_id": decision.message_id,
+            "conversation_id": decision.conversation_id,
+            "action": decision.action,
+            "reason_code": decision.reason_code,
+            "state": decision.state,
+        },
+    )
