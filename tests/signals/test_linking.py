@@ -32,7 +32,7 @@ def test_coarse_cells_find_the_planted_groups_like_the_exact_path() -> None:
     coarse = _multi(
         link_groups(
             vectors, times, areas, LinkConfig(similarity=0.7, exact_limit=500, cell_size=200)
-        )  # fmt: skip
+        )
     )
     assert exact == clusters
     assert coarse == clusters
