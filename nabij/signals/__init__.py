@@ -10,7 +10,7 @@ from .coordination import CoordinationConfig, find_coordinated
 from .detect import SignalConfig, detect
 from .patterns import PatternConfig, find_patterns
 from .polarisation import PolarisationConfig, find_polarisation, us_them_hits
-from .records import SignalMessage, messages_from_import_lines
+from .records import SignalMessage, message_from_analysis, messages_from_import_lines
 from .responsiveness import (
     SILENT_ACTIONS,
     OwnPost,
@@ -41,6 +41,7 @@ __all__ = [
     "find_polarisation",
     "find_spikes",
     "lexical_embedding",
+    "message_from_analysis",
     "messages_from_import_lines",
     "responsiveness",
     "us_them_hits",

@@ -88,3 +88,47 @@ def messages_from_import_lines(lines: Iterable[Mapping[str, Any]]) -> list[Signa
             )
         )
     return out
+
+
+def _number(value: Any, default: float = 0.0) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number == number else default  # NaN becomes the default
+
+
+def message_from_analysis(
+    key: str,
+    channel: str,
+    author_key: str,
+    author_first_seen: datetime | None,
+    sent_at: datetime,
+    analysis: Mapping[str, Any],
+    embedding: np.ndarray | None = None,
+) -> SignalMessage:
+    """Build a SignalMessage from a stored `Analysis.to_dict()` (docs/interfaces.md).
+
+    The text is the analysis' `redacted_text`; the topic is the best-scoring topic id.
+    """
+    topics = analysis.get("topics") if isinstance(analysis.get("topics"), list) else []
+    assert isinstance(topics, list)
+    first = topics[0] if topics and isinstance(topics[0], Mapping) else {}
+    scores = analysis.get("type_scores")
+    return SignalMessage(
+        key=key,
+        channel=channel,
+        author_key=author_key,
+        author_first_seen=author_first_seen,
+        sent_at=sent_at,
+        text=str(analysis.get("redacted_text") or ""),
+        type=str(analysis.get("type") or "overig"),
+        type_scores=(
+            {str(k): _number(v) for k, v in scores.items()} if isinstance(scores, Mapping) else None
+        ),
+        sentiment=_number(analysis.get("sentiment")),
+        emotion=str(analysis.get("emotion") or "neutraal"),
+        toxicity=_number(analysis.get("toxicity")),
+        topic=str(first.get("id") or "overig"),
+        embedding=embedding,
+    )
