@@ -74,6 +74,20 @@ def _claim(reply_id: int, now: dt.datetime) -> Reply | None:
         return reply
 
 
+def reply_route(channel: Channel) -> Channel:
+    """The channel that carries replies: itself, or for the web form the e-mail channel.
+
+    A resident who used the web form and left an e-mail address is answered by e-mail,
+    from the organisation's first enabled e-mail channel.
+    """
+    if connector_for(channel) is not None or channel.kind != "webform":
+        return channel
+    mail = Channel.objects.filter(kind="email", enabled=True).order_by("pk").first()
+    if mail is None:
+        raise PermanentError("web form replies go by e-mail, and no e-mail channel is configured")
+    return mail
+
+
 def _outbound(reply: Reply, message: Message, conv: Conversation) -> OutboundReply:
     parent = reply.in_reply_to
     target = parent.raw.get("reply_target") if parent and isinstance(parent.raw, dict) else None
@@ -101,9 +115,10 @@ def do_deliver_reply(
     if reply.in_reply_to_id:
         reply.in_reply_to = Message.objects.filter(pk=reply.in_reply_to_id).first()
     channel = message.channel
-    connector = connector or connector_for(channel)
     own_http = http is None
     try:
+        route = reply_route(channel) if connector is None else channel
+        connector = connector or connector_for(route)
         if connector is None:
             raise PermanentError(f"channel {channel.name} has no way to send replies")
         if own_http:
@@ -111,7 +126,7 @@ def do_deliver_reply(
 
             http = HttpxClient()
         outbound = _outbound(reply, message, message.conversation)
-        sent = connector.send(channel.config, channel_secrets(channel), outbound, http)
+        sent = connector.send(route.config, channel_secrets(route), outbound, http)
     except ConnectorError as exc:
         return _record_failure(reply, channel, exc, rng or random.Random())
     except Exception as exc:  # a connector bug: keep the reply, retry, show what happened

@@ -130,3 +130,26 @@ def test_smtp_refusing_the_login_marks_the_reply_failed_with_a_reason(
     assert do_deliver_reply(reply.pk) == Reply.State.FAILED
     reply.refresh_from_db()
     assert reply.last_error == "SMTP login refused" and reply.attempts == 1
+
+
+def test_a_web_form_message_is_answered_by_email(mail_server: MailServer) -> None:
+    from nabij.actions.webform import WebformSubmission, do_submit_webform
+
+    agent = do_create_user("sanne", "Sterk-wachtwoord-42", role="agent")
+    reference = do_submit_webform(
+        WebformSubmission(
+            text="Wanneer wordt het gras gemaaid?", email=mail_server.address("inwoner")
+        )
+    )
+    conv = Message.objects.get(external_id=reference).conversation
+    reply = do_store_reply(agent, conv, "Volgende week dinsdag.")
+    assert do_deliver_reply(reply.pk) == Reply.State.FAILED  # no e-mail channel yet
+    reply.refresh_from_db()
+    assert "no e-mail channel" in reply.last_error
+
+    _email_channel(mail_server)
+    Reply.objects.filter(pk=reply.pk).update(state="queued", next_attempt_at=None)
+    assert do_deliver_reply(reply.pk) == Reply.State.SENT
+    delivered = mail_server.wait_for("inwoner", lambda m: reference in str(m["Subject"]))
+    assert delivered["Subject"] == f"Re: {reference}"
+    assert "Volgende week dinsdag." in delivered.get_content()
