@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import yaml
+from django.db import transaction
 from django.utils import timezone
 
 from nabij.actions.analysis import do_analyse_messages
 from nabij.actions.ingest import IngestItem, do_ingest_messages, get_or_create_channel
-from nabij.actions.protocols import do_save_draft, published_version
+from nabij.actions.protocols import do_publish, do_save_draft, published_version
 from nabij.actions.setup import do_ensure_defaults
 from nabij.actions.users import do_create_user
 from nabij.models import Conversation, Message
@@ -83,6 +85,17 @@ def draft_protocol(author: Any) -> Any:
     )
     assert changed != source, "the default protocol changed; adjust the draft edit"
     return do_save_draft(author, changed, notes="Kortere termijn voor meldingen")
+
+
+def publish_confirm_everything() -> Any:
+    """Publish the default protocol with every rule asking a person to confirm."""
+    data = yaml.safe_load(published_version().source)
+    data["version"] = f"{data['version']}-bevestigen"
+    for rule in data["rules"]:
+        rule["then"]["confirm"] = True
+    with transaction.atomic():
+        draft = do_save_draft(None, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        return do_publish(None, draft)
 
 
 def seed_desk() -> Desk:

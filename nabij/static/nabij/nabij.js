@@ -74,13 +74,31 @@
       insertReply(event.target.value);
     }
   });
+  // After "apply suggestions" the textarea is new: give focus back and check the tone again.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var source = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!source || !source.hasAttribute("data-nabij-apply")) { return; }
+    var area = document.getElementById("reply-text");
+    if (!area) { return; }
+    area.focus();
+    area.dispatchEvent(new Event("nabij-insert", {bubbles: true}));
+  });
   var typingTimer = null;
   document.addEventListener("input", function (event) {
     if (event.target.id !== "reply-text" && event.target.id !== "note-text") { return; }
     var flag = document.getElementById("typing-flag");
     if (!flag) { return; }
+    var started = flag.value !== "1";
     flag.value = "1";
+    // Tell colleagues at once that someone started typing, not only at the next heartbeat.
+    var presence = document.getElementById("presence");
+    if (started && presence && window.htmx) { window.htmx.trigger(presence, "nabij-typing"); }
+    // Longer than a heartbeat, so a colleague's poll cannot miss it; a draft in the
+    // reply box still counts as writing a reply.
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(function () { flag.value = "0"; }, 8000);
+    typingTimer = setTimeout(function () {
+      var area = document.getElementById("reply-text");
+      flag.value = area && area.value.trim() ? "1" : "0";
+    }, 30000);
   });
 })();
