@@ -72,6 +72,14 @@ def channel_secrets(channel: Channel) -> dict[str, Secret]:
     return {name: Secret(value) for name, value in rows}
 
 
+def configuration_problems(
+    connector: Connector, config: Mapping[str, Any], secrets: Mapping[str, Secret]
+) -> list[str]:
+    """What is missing or wrong in a stored configuration (e.g. a channel made by an import)."""
+    stored = dict(config) if isinstance(config, Mapping) else {}
+    return connector.validate_config({**stored, **secrets})
+
+
 def cursor_position(channel: Channel) -> str | None:
     """The persisted reading position (what the connector returned last time)."""
     cursor = channel.cursor if isinstance(channel.cursor, dict) else {}
@@ -361,13 +369,19 @@ def do_poll_channel(
     if connector is None or connector.inbound != "pull":
         return PollOutcome(error=f"channel {channel.slug} is not polled")
     position = cursor_position(channel)
+    secrets = channel_secrets(channel)
+    problems = configuration_problems(connector, channel.config, secrets)
+    if problems:
+        reason = "the channel is not configured: " + "; ".join(problems)
+        do_record_channel_error(channel.pk, reason)
+        return PollOutcome(error=reason)
     own_http = http is None
     if own_http:
         from nabij.connectors.http import HttpxClient
 
         http = HttpxClient()
     try:
-        result = connector.poll(channel.config, channel_secrets(channel), position, http)
+        result = connector.poll(channel.config, secrets, position, http)
     except TemporaryError as exc:
         do_record_channel_error(channel.pk, f"temporary: {exc}", exc.retry_after)
         return PollOutcome(error=str(exc), retry_after=exc.retry_after)

@@ -18,7 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nabij.actions.audit import do_record_audit_event
-from nabij.actions.channels import channel_secrets, connector_for, message_event
+from nabij.actions.channels import (
+    channel_secrets,
+    configuration_problems,
+    connector_for,
+    message_event,
+)
 from nabij.connectors.base import (
     Connector,
     ConnectorError,
@@ -121,12 +126,16 @@ def do_deliver_reply(
         connector = connector or connector_for(route)
         if connector is None:
             raise PermanentError(f"channel {channel.name} has no way to send replies")
+        secrets = channel_secrets(route)
+        problems = configuration_problems(connector, route.config, secrets)
+        if problems:
+            raise PermanentError(f"channel {route.name} is not configured: " + "; ".join(problems))
         if own_http:
             from nabij.connectors.http import HttpxClient
 
             http = HttpxClient()
         outbound = _outbound(reply, message, message.conversation)
-        sent = connector.send(route.config, channel_secrets(route), outbound, http)
+        sent = connector.send(route.config, secrets, outbound, http)
     except ConnectorError as exc:
         return _record_failure(reply, channel, exc, rng or random.Random())
     except Exception as exc:  # a connector bug: keep the reply, retry, show what happened

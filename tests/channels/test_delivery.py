@@ -151,3 +151,17 @@ def test_webhooks_are_signed_and_retried(
     assert body["event"] == "message.received" and body["data"]["external_id"] == "9001"
     assert req.headers["x-nabij-event"] == "message.received"
     assert do_deliver_webhook(delivery.pk) == "skipped"
+
+
+def test_a_reply_on_an_unconfigured_channel_fails_at_once_with_what_is_missing() -> None:
+    from nabij.actions.ingest import do_ingest_message, get_or_create_channel
+    from tests.foundation.factories import item
+
+    channel = get_or_create_channel("mastodon")  # made by an import, never configured
+    conv = do_ingest_message(channel, item("1")).message.conversation
+    agent = do_create_user("sanne", "Sterk-wachtwoord-42", role="agent")
+    reply = do_store_reply(agent, conv, "Dank je!")
+    assert do_deliver_reply(reply.pk) == "failed"
+    reply.refresh_from_db()
+    assert "not configured" in reply.last_error and "base_url" in reply.last_error
+    assert do_poll_channel(channel.pk).error.startswith("the channel is not configured")
