@@ -37,6 +37,25 @@ DEMO_TEAMS = [
 ]
 
 
+# Neighbourhoods (None) and streets or places with the neighbourhood they lie in.
+DEMO_PLACES: dict[str, str | None] = {
+    "Oud-Centrum": None,
+    "Molenkwartier": None,
+    "De Horst": None,
+    "Waterrijk": None,
+    "Kerkebuurt": None,
+    "Zuiderpark": None,
+    "Beekdal": None,
+    "Ter Aa": None,
+    "Wiekstraat": "Molenkwartier",
+    "Maalderij": "Molenkwartier",
+    "Korenmolenlaan": "Molenkwartier",
+    "Zeilmakersstraat": "Molenkwartier",
+    "Molenpad": "Molenkwartier",
+    "De Spetter": None,
+}
+
+
 def demo_files() -> list[Path]:
     """The demo JSONL files in load order."""
     return sorted(DEMO_DIR.glob("*.jsonl"))
@@ -87,6 +106,7 @@ def ensure_demo_organisation() -> None:
         org = Organisation.current()
         if org.name != "Gemeente Lindewaard":
             org.name = "Gemeente Lindewaard"
+            org.places = DEMO_PLACES
             org.house_rules_url = "https://www.lindewaard.example/huisregels"
             org.privacy_url = "https://www.lindewaard.example/privacy"
             org.save()

@@ -132,6 +132,7 @@ class _Batch:
                 subject=item.subject[:300],
                 public=item.public,
                 last_message_at=item.sent_at,
+                started_at=item.sent_at,
                 status=Conversation.Status.NEW if inbound else Conversation.Status.CLOSED,
             )
             self.new_conversations.append(conv)

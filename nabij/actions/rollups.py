@@ -86,7 +86,7 @@ def do_refresh_rollups(*, full: bool = False) -> dict[str, int]:
                     messages__pk__gt=state.last_message_id,
                     messages__pk__lte=top_message,
                     messages__direction="outbound",
-                ).values_list("created_at", flat=True)
+                ).values_list("started_at", flat=True)
             )
         for day in sorted(days):
             _recompute_day(day)
@@ -153,16 +153,14 @@ def bucket_of(minutes: float) -> int:
 def _responses(day: date, start: datetime, end: datetime) -> None:
     rows: dict[tuple[str, str], ResponseStat] = {}
     convs = (
-        Conversation.objects.filter(created_at__gte=start, created_at__lt=end)
+        Conversation.objects.filter(started_at__gte=start, started_at__lt=end)
         .exclude(last_inbound_at__isnull=True)
-        .values_list(
-            "channel__slug", "type", "first_response_at", "first_response_due", "pk"
-        )
+        .values_list("channel__slug", "type", "first_response_at", "first_response_due", "pk")
     )
     first_inbound = dict(
         Message.objects.filter(
-            conversation__created_at__gte=start,
-            conversation__created_at__lt=end,
+            conversation__started_at__gte=start,
+            conversation__started_at__lt=end,
             direction="inbound",
         )
         .values("conversation_id")

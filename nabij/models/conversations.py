@@ -52,6 +52,7 @@ class Conversation(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     waiting_since = models.DateTimeField(null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(_("begonnen"), null=True, blank=True, db_index=True)
     last_message_at = models.DateTimeField(db_index=True)
     last_inbound_at = models.DateTimeField(null=True, blank=True)
     message_count = models.PositiveIntegerField(default=0)

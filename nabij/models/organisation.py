@@ -36,6 +36,12 @@ class Organisation(models.Model):
     time_zone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
     office_hours = models.JSONField(_("openingstijden"), default=default_office_hours)
     closed_dates = models.JSONField(_("extra sluitingsdagen"), default=list, blank=True)
+    places = models.JSONField(
+        _("plaatsnamen (straat of buurt → wijk)"),
+        default=dict,
+        blank=True,
+        help_text=_("Voor patroondetectie: {\"Wiekstraat\": \"Molenkwartier\", \"Beekdal\": null}"),
+    )
     crisis_mode = models.BooleanField(_("crisismodus"), default=False)
     crisis_note = models.CharField(_("toelichting crisis"), max_length=300, blank=True)
     house_rules_url = models.URLField(_("huisregels (URL)"), blank=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from nabij.actions.dashboards import Filters, build_dashboard
 from nabij.actions.roles import has_capability
-from nabij.models import Channel, DailyStat, Topic
+from nabij.models import Channel, DailyStat, Pattern, Team, Topic
 
 MAX_DAYS = 370
 
@@ -99,5 +99,103 @@ def overview(request: HttpRequest) -> HttpResponse:
             "volume_rows": volume_rows,
             "channels": Channel.objects.order_by("name").only("slug", "name"),
             "topics": Topic.objects.order_by("name").only("slug", "name"),
+        },
+    )
+
+
+def _week(request: HttpRequest) -> date:
+    from nabij.actions.heartbeat import parse_week
+
+    value = request.GET.get("week", "")
+    try:
+        return parse_week(value)
+    except ValueError:
+        latest = DailyStat.objects.order_by("-day").values_list("day", flat=True).first()
+        today = latest or timezone.localdate()
+        return today - timedelta(days=today.weekday())
+
+
+def _require_dashboards(request: HttpRequest) -> None:
+    if not has_capability(request.user, "view_dashboards"):
+        raise DjangoPermissionDenied
+
+
+@login_required
+def heartbeat(request: HttpRequest) -> HttpResponse:
+    """The weekly heartbeat as a web page."""
+    from nabij.actions.heartbeat import build_heartbeat, render_heartbeat
+
+    _require_dashboards(request)
+    report = build_heartbeat(_week(request))
+    return HttpResponse(render_heartbeat(report, for_pdf=False))
+
+
+@login_required
+def heartbeat_pdf(request: HttpRequest) -> HttpResponse:
+    """The weekly heartbeat as a PDF download."""
+    from weasyprint import HTML
+
+    from nabij.actions.heartbeat import build_heartbeat, render_heartbeat
+
+    _require_dashboards(request)
+    report = build_heartbeat(_week(request))
+    pdf = HTML(string=render_heartbeat(report)).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="hartslag-{report["week"]}.pdf"'
+    return response
+
+
+@login_required
+def patterns(request: HttpRequest) -> HttpResponse:
+    """Detected patterns, newest first, with their status and owner."""
+    _require_dashboards(request)
+    rows = Pattern.objects.select_related("owner").order_by("-last_seen")[:200]
+    return render(request, "nabij/patterns.html", {"rows": rows})
+
+
+@login_required
+def pattern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One pattern: examples, trend, owner, status and what we did (editable)."""
+    from django.contrib import messages as flash
+    from django.db import transaction
+    from django.shortcuts import get_object_or_404, redirect
+
+    from nabij.actions.patterns import do_update_pattern
+
+    _require_dashboards(request)
+    pattern = get_object_or_404(Pattern.objects.select_related("owner"), pk=pk)
+    if request.method == "POST":
+        if not has_capability(request.user, "manage_protocol"):
+            raise DjangoPermissionDenied
+        with transaction.atomic():
+            do_update_pattern(
+                request.user,
+                pattern,
+                status=request.POST.get("status", pattern.status),
+                owner_slug=request.POST.get("owner", ""),
+                what_we_did=request.POST.get("what_we_did", "")[:5000],
+                share=request.POST.get("share") == "1",
+            )
+        flash.success(request, "Patroon bijgewerkt.")
+        return redirect("pattern_detail", pk=pk)
+    members = pattern.members.select_related("channel").order_by("sent_at")[:50]
+    return render(
+        request,
+        "nabij/pattern_detail.html",
+        {
+            "pattern": pattern,
+            "members": members,
+            "teams": Team.objects.order_by("name"),
+            "statuses": Pattern.Status.choices,
+            "chart": {
+                "type": "bar",
+                "labels": [str(t.get("date", "")) for t in pattern.trend if isinstance(t, dict)],
+                "series": [
+                    {
+                        "label": "berichten",
+                        "data": [t.get("count", 0) for t in pattern.trend if isinstance(t, dict)],
+                    }
+                ],
+            },
         },
     )

@@ -1,0 +1,72 @@
+"""`nabij signals detect` and `nabij report heartbeat`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+def register(group: Any, subparsers: Any) -> None:
+    """Add detection to the signals group and the report command."""
+    d = group.add_parser("detect", help="spikes, patterns and warnings as one JSON object")
+    d.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
+    d.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (inclusive)")
+    d.add_argument("--store", action="store_true", help="also keep detected patterns")
+    d.add_argument(
+        "--lexical", action="store_true", help="use the fast lexical similarity, not embeddings"
+    )
+    d.set_defaults(func=cmd_detect)
+
+    report = subparsers.add_parser("report", help="reports for management")
+    sub = report.add_subparsers(dest="report_command", metavar="SUBCOMMAND")
+    h = sub.add_parser("heartbeat", help="the weekly heartbeat report (PDF or HTML)")
+    h.add_argument("--week", required=True, help="ISO week, e.g. 2026-W47")
+    h.add_argument("--out", required=True, help="FILE.pdf or FILE.html")
+    h.set_defaults(func=cmd_heartbeat)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"nabij: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    """Print {"spikes": [...], "patterns": [...], "warnings": [...]}."""
+    from nabij.actions.detection import do_store_patterns, run_detection
+
+    result = run_detection(
+        _date(args.start), _date(args.end), embedder=None if args.lexical else "default"
+    )
+    if args.store:
+        do_store_patterns(result)
+    json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    print()
+    return 0
+
+
+def cmd_heartbeat(args: argparse.Namespace) -> int:
+    """Write the heartbeat report for one ISO week."""
+    from nabij.actions.heartbeat import build_heartbeat, parse_week, render_heartbeat
+
+    try:
+        week = parse_week(args.week)
+    except ValueError as exc:
+        print(f"nabij report heartbeat: {exc}", file=sys.stderr)
+        return 2
+    report = build_heartbeat(week)
+    out = Path(args.out)
+    html = render_heartbeat(report)
+    if out.suffix.lower() == ".html":
+        out.write_text(html, encoding="utf-8")
+    else:
+        from weasyprint import HTML
+
+        HTML(string=html, base_url=str(Path.cwd())).write_pdf(str(out))
+    print(f"heartbeat {args.week}: {out}")
+    return 0
