@@ -9,6 +9,7 @@ from nabij.models.messages import Attachment, Message, MessageAnalysis
 from nabij.models.notifications import Notification
 from nabij.models.organisation import AgentProfile, Organisation, Team
 from nabij.models.replies import FollowUp, Reply, ReplyTemplate
+from nabij.models.settings_models import ApiToken, Topic, WebhookDelivery, WebhookSubscription
 from nabij.models.signals import (
     RESPONSE_BUCKETS,
     DailyStat,
@@ -18,17 +19,10 @@ from nabij.models.signals import (
     ResponseStat,
     RollupState,
 )
-from nabij.models.settings_models import ApiToken, Topic, WebhookDelivery, WebhookSubscription
 from nabij.models.vocab import URGENCY_RANK, Action, MessageType, Urgency
 
 __all__ = [
     "RESPONSE_BUCKETS",
-    "DailyStat",
-    "DecisionStat",
-    "OwnPostStat",
-    "Pattern",
-    "ResponseStat",
-    "RollupState",
     "URGENCY_RANK",
     "Action",
     "AgentProfile",
@@ -43,7 +37,9 @@ __all__ = [
     "ContactIdentity",
     "Conversation",
     "ConversationPresence",
+    "DailyStat",
     "Decision",
+    "DecisionStat",
     "FollowUp",
     "InboundPayload",
     "Message",
@@ -52,9 +48,13 @@ __all__ = [
     "ModerationStatement",
     "Notification",
     "Organisation",
+    "OwnPostStat",
+    "Pattern",
     "ProtocolVersion",
     "Reply",
     "ReplyTemplate",
+    "ResponseStat",
+    "RollupState",
     "Team",
     "Topic",
     "Urgency",

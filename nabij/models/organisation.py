@@ -40,7 +40,7 @@ class Organisation(models.Model):
         _("plaatsnamen (straat of buurt → wijk)"),
         default=dict,
         blank=True,
-        help_text=_("Voor patroondetectie: {\"Wiekstraat\": \"Molenkwartier\", \"Beekdal\": null}"),
+        help_text=_('Voor patroondetectie: {"Wiekstraat": "Molenkwartier", "Beekdal": null}'),
     )
     crisis_mode = models.BooleanField(_("crisismodus"), default=False)
     crisis_note = models.CharField(_("toelichting crisis"), max_length=300, blank=True)
