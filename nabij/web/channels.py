@@ -25,12 +25,13 @@ from nabij.actions.channels import (
     connector_for,
     do_configure_channel,
 )
+from nabij.actions.delivery import do_retry_reply
 from nabij.actions.errors import ActionError, PermissionDenied
 from nabij.actions.fileimports import do_import_file
 from nabij.actions.roles import has_capability
 from nabij.connectors.base import ConfigField, Connector
 from nabij.connectors.registry import UnknownConnector, all_connectors, get_connector
-from nabij.models import ApiToken, Channel
+from nabij.models import ApiToken, Channel, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -258,3 +259,20 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         raise Http404 from None
     flash.success(request, _("Sleutel %(name)s ingetrokken.") % {"name": token.name})
     return redirect("api_tokens")
+
+
+@login_required
+@require_POST
+def reply_retry(request: HttpRequest, reply_id: int) -> HttpResponse:
+    """Put a failed reply back in the queue (the agent's 'try again')."""
+    _require(request, "send_replies")
+    reply = Reply.objects.select_related("message").filter(pk=reply_id).first()
+    if reply is None:
+        raise Http404
+    with transaction.atomic():
+        reply = do_retry_reply(request.user, reply)
+    if reply.state == Reply.State.FAILED:
+        flash.error(request, _("Dit antwoord kon niet opnieuw worden ingepland."))
+    else:
+        flash.success(request, _("Het antwoord wordt opnieuw verstuurd."))
+    return redirect("conversation", conversation_id=reply.message.conversation_id)

@@ -350,3 +350,24 @@ def test_a_new_api_token_is_shown_once() -> None:
     assert raw.group(0) not in client.get("/api-sleutels/").content.decode()
     token = ApiToken.objects.get()
     assert token.scopes == ["ingest"] and token.token_hash != raw.group(0)
+
+
+def test_an_agent_puts_a_failed_reply_back_in_the_queue() -> None:
+    from nabij.actions.conversations import do_store_reply
+    from nabij.actions.ingest import do_ingest_message, get_or_create_channel
+    from nabij.models import Reply
+    from tests.foundation.factories import item
+
+    conv = do_ingest_message(get_or_create_channel("mastodon"), item("1")).message.conversation
+    client = login("agent", "sanne")
+    agent = client.session.get("_auth_user_id")
+    from django.contrib.auth import get_user_model
+
+    reply = do_store_reply(get_user_model().objects.get(pk=agent), conv, "Hoi!")
+    Reply.objects.filter(pk=reply.pk).update(state="failed", last_error="server answered 500")
+    response = client.post(f"/antwoord/{reply.pk}/opnieuw/")
+    assert response.status_code == 302 and response["Location"] == f"/gesprek/{conv.pk}/"
+    reply.refresh_from_db()
+    assert reply.state == "queued" and reply.attempts == 0
+    assert AuditEvent.objects.filter(verb="reply.requeued").exists()
+    assert login("analyst").post(f"/antwoord/{reply.pk}/opnieuw/").status_code == 403
