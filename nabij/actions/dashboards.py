@@ -94,7 +94,9 @@ def build_dashboard(filters: Filters) -> Dashboard:
         return [round(sums[key][i] / msgs[i], 3) if msgs[i] else 0.0 for i in range(n)]
 
     board.tone = {
-        "sentiment": [round(sums["sentiment"][i] / msgs[i], 3) if msgs[i] else 0.0 for i in range(n)],
+        "sentiment": [
+            round(sums["sentiment"][i] / msgs[i], 3) if msgs[i] else 0.0 for i in range(n)
+        ],
         "negative": share("negative"),
         "toxic": share("toxic"),
         "angry": share("angry"),
@@ -151,7 +153,9 @@ def responsiveness(filters: Filters) -> list[dict[str, Any]]:
                 "channel": g["channel"],
                 "type": g["type"],
                 "conversations": g["conversations"],
-                "reply_rate": round(g["replied"] / g["conversations"], 2) if g["conversations"] else 0,
+                "reply_rate": round(g["replied"] / g["conversations"], 2)
+                if g["conversations"]
+                else 0,
                 "median_minutes": histogram_percentile(g["hist"], 50),
                 "p90_minutes": histogram_percentile(g["hist"], 90),
                 "deadline_met": round(g["within"] / g["with_deadline"], 2)

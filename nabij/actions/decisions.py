@@ -268,9 +268,7 @@ def _record(
         statement = _moderation_statement(decision, message, automated=False)
         audit.add(user, "moderation.statement", statement, {"decision": decision.pk})
         if message.contact_id is not None:
-            Contact.objects.filter(pk=message.contact_id).update(
-                hidden_count=F("hidden_count") + 1
-            )
+            Contact.objects.filter(pk=message.contact_id).update(hidden_count=F("hidden_count") + 1)
     audit.flush()
     _refresh_conversations({message.conversation_id})
     return decision

@@ -156,3 +156,32 @@ def _message_ids(keys: list[str]) -> list[int]:
             )
         )
     return ids
+
+
+def do_alert_new_signals(result: dict[str, list[dict]], patterns: list[Pattern]) -> int:
+    """Notify coordinators and analysts once about new patterns, spikes and warnings."""
+    from django.contrib.auth import get_user_model
+
+    from nabij.models import Notification
+
+    people = list(
+        get_user_model().objects.filter(
+            groups__name__in=["coordinator", "analyst"], is_active=True
+        ).distinct()
+    )
+    fresh = [p for p in patterns if not p.explanation.get("alerted")]
+    items = [f"Nieuw patroon: {p.title}" for p in fresh]
+    for spike in result.get("spikes", []) + result.get("warnings", []):
+        examples = ", ".join(spike.get("messages", [])[:3])
+        items.append(f"{spike['title']} (bijv. {examples})")
+    known = set(
+        Notification.objects.filter(kind=Notification.Kind.SIGNAL).values_list("text", flat=True)
+    )
+    new = [text[:300] for text in items if text[:300] not in known]
+    Notification.objects.bulk_create(
+        [Notification(user=u, kind=Notification.Kind.SIGNAL, text=t) for u in people for t in new]
+    )
+    for p in fresh:
+        p.explanation = {**p.explanation, "alerted": True}
+        p.save(update_fields=["explanation"])
+    return len(new)

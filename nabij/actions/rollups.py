@@ -90,6 +90,10 @@ def do_refresh_rollups(*, full: bool = False) -> dict[str, int]:
             )
         for day in sorted(days):
             _recompute_day(day)
+        if days:
+            from nabij.actions.ownposts import do_count_own_posts_from_messages
+
+            do_count_own_posts_from_messages()
         state.last_message_id = top_message
         state.last_analysis_id = top_analysis
         state.last_decision_id = top_decision

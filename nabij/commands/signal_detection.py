@@ -21,6 +21,11 @@ def register(group: Any, subparsers: Any) -> None:
     )
     d.set_defaults(func=cmd_detect)
 
+    op = group.add_parser("own-posts", help="import own posts (platform insights CSV)")
+    op.add_argument("file", help="CSV with one row per post: date, reactions, comments, shares")
+    op.add_argument("--channel", required=True, help="channel slug, e.g. facebook")
+    op.set_defaults(func=cmd_own_posts)
+
     report = subparsers.add_parser("report", help="reports for management")
     sub = report.add_subparsers(dest="report_command", metavar="SUBCOMMAND")
     h = sub.add_parser("heartbeat", help="the weekly heartbeat report (PDF or HTML)")
@@ -70,3 +75,19 @@ def cmd_heartbeat(args: argparse.Namespace) -> int:
         HTML(string=html, base_url=str(Path.cwd())).write_pdf(str(out))
     print(f"heartbeat {args.week}: {out}")
     return 0
+
+
+def cmd_own_posts(args: argparse.Namespace) -> int:
+    """Import own posts and their reactions for the channel-effectiveness report."""
+    from nabij.actions.ownposts import do_import_own_posts
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"nabij signals own-posts: no such file: {path}", file=sys.stderr)
+        return 2
+    with path.open("rb") as stream:
+        report = do_import_own_posts(stream, args.channel)
+    for number, reason in report.errors:
+        print(f"row {number}: {reason}", file=sys.stderr)
+    print(f"{report.kept} posts kept, {len(report.errors)} rows refused, {report.rows} rows read")
+    return 0 if not report.errors else 1

@@ -15,6 +15,7 @@ class Notification(models.Model):
         BREACH = "breach", _("termijn verlopen")
         FOLLOWUP = "followup", _("opvolging te laat")
         SILENCE = "silence", _("onverantwoorde stilte")
+        SIGNAL = "signal", _("signaal")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nabij_notifications"

@@ -63,3 +63,17 @@ def refresh_rollups() -> object:
     from nabij.actions.rollups import do_refresh_rollups
 
     return do_refresh_rollups()
+
+
+@periodic("detection", 3600)
+def detect_signals() -> object:
+    """Look for spikes, patterns and warnings in the last two weeks; alert on new ones."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nabij.actions.detection import do_alert_new_signals, do_store_patterns, run_detection
+
+    today = timezone.localdate()
+    result = run_detection(today - timedelta(days=13), today)
+    return do_alert_new_signals(result, do_store_patterns(result))

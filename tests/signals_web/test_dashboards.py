@@ -94,3 +94,24 @@ def test_agents_do_not_see_dashboards() -> None:
     client = Client()
     client.login(username="sanne", password="Sterk-wachtwoord-42")
     assert client.get("/signalen/").status_code == 403
+
+
+def test_own_posts_csv_feeds_channel_effectiveness(tmp_path) -> None:
+    import io
+
+    from nabij.actions.ownposts import do_import_own_posts
+    from nabij.models import OwnPostStat
+
+    csv_text = (
+        "Datum,Likes,Comments,Shares\n"
+        "2026-10-05,10,2,1\n"
+        "05-10-2026,4,0,0\n"
+        "gisteren,1,1,1\n"
+        "2026-10-06,-3,0,0\n"
+    )
+    report = do_import_own_posts(io.BytesIO(csv_text.encode()), "facebook")
+    assert report.kept == 2 and [n for n, _ in report.errors] == [4, 5]
+    stat = OwnPostStat.objects.get(channel="facebook")
+    assert (stat.posts, stat.reactions, stat.comments) == (2, 14, 2)
+    again = do_import_own_posts(io.BytesIO(csv_text.encode()), "facebook")
+    assert again.kept == 2 and OwnPostStat.objects.get(channel="facebook").posts == 2

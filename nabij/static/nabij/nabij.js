@@ -26,8 +26,23 @@
     return false;
   }
 
+  // Single-key shortcuts can be switched off (WCAG 2.1.4), e.g. for speech input users.
+  var SHORTCUTS = "nabij-shortcuts";
+  function shortcutsOn() {
+    try { return window.localStorage.getItem(SHORTCUTS) !== "off"; } catch (e) { return true; }
+  }
+  document.querySelectorAll("[data-nabij-shortcuts-setting]").forEach(function (setting) {
+    var box = setting.querySelector("[data-nabij-shortcuts-toggle]");
+    box.checked = shortcutsOn();
+    box.addEventListener("change", function () {
+      try { window.localStorage.setItem(SHORTCUTS, box.checked ? "on" : "off"); } catch (e) { /* private mode */ }
+    });
+    setting.hidden = false;
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typingTarget(event)) { return; }
+    if (!shortcutsOn()) { return; }
     var key = event.key;
     if (key === "/") {
       var search = document.querySelector("[data-nabij-search]");
@@ -68,11 +83,20 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-nabij-insert]");
     if (button) { insertReply(button.getAttribute("data-nabij-insert")); }
+    // A separate button, not the select's change event: browsing the list with the
+    // arrow keys must not overwrite the draft or move the focus (WCAG 3.2.2).
+    var from = event.target.closest("[data-nabij-insert-from]");
+    var pick = from && document.getElementById(from.getAttribute("data-nabij-insert-from"));
+    if (pick && pick.value) { insertReply(pick.value); }
   });
-  document.addEventListener("change", function (event) {
-    if (event.target.matches("[data-nabij-template]") && event.target.value) {
-      insertReply(event.target.value);
-    }
+  // Polled regions are live regions: an unchanged answer is not swapped in, so screen
+  // readers do not announce the same warning every few seconds.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.hasAttribute("data-nabij-poll")) { return; }
+    var html = event.detail.serverResponse;
+    if (target.nabijLastResponse === html) { event.detail.shouldSwap = false; }
+    target.nabijLastResponse = html;
   });
   // After "apply suggestions" the textarea is new: give focus back and check the tone again.
   document.addEventListener("htmx:afterSettle", function (event) {
