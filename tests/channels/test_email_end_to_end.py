@@ -153,3 +153,56 @@ def test_a_web_form_message_is_answered_by_email(mail_server: MailServer) -> Non
     delivered = mail_server.wait_for("inwoner", lambda m: reference in str(m["Subject"]))
     assert delivered["Subject"] == f"Re: {reference}"
     assert "Volgende week dinsdag." in delivered.get_content()
+
+
+class WorkerKilled(BaseException):
+    """Stands in for SIGKILL inside the poll's transaction."""
+
+
+def test_a_worker_killed_while_storing_mail_loses_and_doubles_nothing(
+    mail_server: MailServer,
+) -> None:
+    from django.db import connection
+
+    channel = _email_channel(mail_server)
+    for n in range(3):
+        mail_server.submit(
+            _resident_mail(mail_server, f"k-{n}@inwoners.test", f"Melding {n}", "Tekst")
+        )
+    mail_server.wait_for("webcare", lambda m: m["Message-ID"] == "<k-2@inwoners.test>")
+    mail_server.wait_for("webcare", lambda m: len(mail_server.mails("webcare")) == 3)
+
+    inserted = []
+
+    def kill_at_cursor(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql.startswith("INSERT") and "nabij_message" in sql:
+            inserted.append(sql)
+        if sql.startswith("UPDATE") and "nabij_channel" in sql:
+            raise WorkerKilled
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(kill_at_cursor), pytest.raises(WorkerKilled):
+        do_poll_channel(channel.pk)
+    assert inserted  # the mails had been written when the worker died
+    assert not Message.objects.filter(channel=channel).exists()
+    assert do_poll_channel(channel.pk).created == 3
+    assert do_poll_channel(channel.pk).created == 0
+    ids = list(Message.objects.filter(channel=channel).values_list("external_id", flat=True))
+    assert sorted(ids) == ["k-0@inwoners.test", "k-1@inwoners.test", "k-2@inwoners.test"]
+
+
+def test_a_reply_to_an_unknown_address_fails_with_the_servers_refusal(
+    mail_server: MailServer,
+) -> None:
+    channel = _email_channel(mail_server)
+    msg = _resident_mail(mail_server, "ghost-1@inwoners.test", "Vraag", "Bestaat dit adres?")
+    msg.replace_header("From", "Niemand <niemand@inwoners.test>")
+    mail_server.submit(msg)
+    mail_server.wait_for("webcare", lambda m: m["Message-ID"] == "<ghost-1@inwoners.test>")
+    do_poll_channel(channel.pk)
+    conv = Message.objects.get(external_id="ghost-1@inwoners.test").conversation
+    agent = do_create_user("sanne", "Sterk-wachtwoord-42", role="agent")
+    reply = do_store_reply(agent, conv, "Ja hoor.")
+    assert do_deliver_reply(reply.pk) == Reply.State.FAILED
+    reply.refresh_from_db()
+    assert reply.last_error == "the recipient address was refused"
