@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,8 @@ from .features import (
     default_cues,
     feature_names,
     lexical_vector,
+    ngram_config,
+    ngram_matrix,
     shape_features,
 )
 from .labels import ANALYSER_VERSION, EMOTIONS, SENTIMENTS, TYPES, URGENCIES
@@ -146,7 +149,8 @@ class Analyser:
         if self._models is None:
             return
         expected = feature_names(self._cues)
-        if self._models.lexical_names != expected:
+        stored_ngrams = self._models.meta.get("ngrams")
+        if self._models.lexical_names != expected or stored_ngrams not in (None, ngram_config()):
             # Artefacts from another lexicon version would silently misread the features.
             raise RuntimeError(
                 "trained artefacts do not match the cue lexicon; run `nabij train` again"
@@ -166,18 +170,37 @@ class Analyser:
     def analyse_batch(self, texts: Sequence[object]) -> list[Analysis]:
         """Analyse many messages, embedding them in batches for speed."""
         self.warm_up()
+        chunks = [texts[i : i + _BATCH] for i in range(0, len(texts), _BATCH)]
+        if len(chunks) <= 1:
+            return [a for chunk in chunks for a in self._analyse_chunk(chunk)]
+        # Pipeline: the encoder (numpy, releases the GIL) embeds chunk i+1 on a worker
+        # thread while this thread does the pure-Python work of chunk i; on two cores
+        # this hides most of the lexical cost.
         results: list[Analysis] = []
-        for start in range(0, len(texts), _BATCH):
-            results.extend(self._analyse_chunk(texts[start : start + _BATCH]))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            lexical = [self._lexical(t) for t in chunks[0]]
+            pending = pool.submit(self._embed, lexical)
+            for index in range(len(chunks)):
+                current, embeddings = lexical, pending.result()
+                if index + 1 < len(chunks):
+                    lexical = [self._lexical(t) for t in chunks[index + 1]]
+                    pending = pool.submit(self._embed, lexical)
+                results.extend(self._finish_chunk(current, embeddings))
         return results
 
-    def features(self, texts: Sequence[object]) -> tuple[np.ndarray, list[CueHits]]:
-        """Model input matrix and cue hits for training (embedding + lexical features)."""
+    def features(self, texts: Sequence[object]) -> tuple[np.ndarray, Any, list[CueHits]]:
+        """Model inputs for training: dense (embedding + lexical), sparse n-grams, cue hits."""
         self.warm_up()
-        lexical = [self._lexical(t) for t in texts]
-        embeddings = self._embed(lexical)
-        matrix = np.hstack([embeddings, np.vstack([lx.vector for lx in lexical])])
-        return matrix.astype(np.float32), [lx.hits for lx in lexical]
+        dense_parts, sparse_parts, hits = [], [], []
+        for start in range(0, len(texts), _BATCH):
+            lexical = [self._lexical(t) for t in texts[start : start + _BATCH]]
+            dense, ngrams = self._inputs(lexical)
+            dense_parts.append(dense)
+            sparse_parts.append(ngrams)
+            hits.extend(lx.hits for lx in lexical)
+        from scipy import sparse
+
+        return np.vstack(dense_parts), sparse.vstack(sparse_parts).tocsr(), hits
 
     # -- steps -------------------------------------------------------------------------
     def _lexical(self, value: object) -> _Lexical:
@@ -197,17 +220,27 @@ class Analyser:
             matrix[wanted] = self._encode([lexical[i].clean.embed_text() for i in wanted])
         return matrix
 
-    def _head(self, name: str, matrix: np.ndarray) -> np.ndarray | None:
+    def _inputs(
+        self, lexical: list[_Lexical], embeddings: np.ndarray | None = None
+    ) -> tuple[np.ndarray, Any]:
+        if embeddings is None:
+            embeddings = self._embed(lexical)
+        dense = np.hstack([embeddings, np.vstack([lx.vector for lx in lexical])])
+        return dense.astype(np.float32), ngram_matrix([lx.clean.folded for lx in lexical])
+
+    def _head(self, name: str, dense: np.ndarray, ngrams: Any) -> np.ndarray | None:
         if self._models is None or name not in self._models.heads:
             return None
-        return self._models.heads[name].scores(matrix)
+        return self._models.heads[name].scores(dense, ngrams)
 
     def _analyse_chunk(self, texts: Sequence[object]) -> list[Analysis]:
         lexical = [self._lexical(t) for t in texts]
-        embeddings = self._embed(lexical)
-        matrix = np.hstack([embeddings, np.vstack([lx.vector for lx in lexical])])
+        return self._finish_chunk(lexical, self._embed(lexical))
+
+    def _finish_chunk(self, lexical: list[_Lexical], embeddings: np.ndarray) -> list[Analysis]:
+        matrix, ngrams = self._inputs(lexical, embeddings)
         heads = {
-            name: self._head(name, matrix)
+            name: self._head(name, matrix, ngrams)
             for name in ("type", "sentiment", "emotion", "urgency", "topic")
         }
         topic_sims = similarity_score(self.taxonomy.similarity(embeddings))

@@ -23,19 +23,26 @@ class ArtefactError(RuntimeError):
 
 @dataclass
 class LinearHead:
-    """Scores = sigmoid (one-vs-rest) or softmax of X @ coef.T + intercept."""
+    """Scores = sigmoid (one-vs-rest) or softmax of dense @ coef.T + ngrams @ ngram_coef.T + b."""
 
     name: str
     classes: list[str]
-    coef: np.ndarray  # (n_classes, n_features)
+    coef: np.ndarray  # (n_classes, n_dense_features)
     intercept: np.ndarray  # (n_classes,)
-    kind: str  # "ovr" or "softmax"
+    kind: str  # "ovr" (independent scores), "ovr_norm" (scores summing to 1) or "softmax"
+    ngram_coef: np.ndarray | None = None  # (n_classes, n_ngram_features)
 
-    def scores(self, features: np.ndarray) -> np.ndarray:
-        """Class scores in 0..1 for a (n, n_features) matrix."""
+    def scores(self, features: np.ndarray, ngrams: Any = None) -> np.ndarray:
+        """Class scores in 0..1 for a dense (n, d) matrix and a sparse n-gram matrix."""
         logits = features @ self.coef.T + self.intercept
-        if self.kind == "ovr":
-            return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        if self.ngram_coef is not None and ngrams is not None:
+            logits = logits + np.asarray(ngrams @ self.ngram_coef.T)
+        if self.kind in ("ovr", "ovr_norm"):
+            scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+            if self.kind == "ovr_norm":
+                # One-vs-rest scores made into a distribution for single-label fields.
+                scores = scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-9)
+            return np.asarray(scores)
         logits = logits - logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -68,6 +75,8 @@ def save_models(models: Models, directory: Path = ARTEFACT_DIR) -> None:
         head = models.heads[name]
         arrays[f"{name}__coef"] = head.coef.astype(np.float32)
         arrays[f"{name}__intercept"] = head.intercept.astype(np.float32)
+        if head.ngram_coef is not None:
+            arrays[f"{name}__ngram"] = head.ngram_coef.astype(np.float32)
         meta["heads"][name] = {"classes": head.classes, "kind": head.kind}
     # np.savez writes a zip with fixed timestamps, so equal arrays give equal files.
     with open(directory / "models.npz", "wb") as handle:
@@ -93,6 +102,9 @@ def load_models(directory: Path = ARTEFACT_DIR) -> Models | None:
                     np.asarray(data[f"{name}__coef"], dtype=np.float32),
                     np.asarray(data[f"{name}__intercept"], dtype=np.float32),
                     str(spec["kind"]),
+                    np.asarray(data[f"{name}__ngram"], dtype=np.float32)
+                    if f"{name}__ngram" in data.files
+                    else None,
                 )
     except (OSError, KeyError, ValueError) as exc:
         raise ArtefactError(f"cannot read trained artefacts in {directory}: {exc}") from exc

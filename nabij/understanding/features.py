@@ -15,6 +15,12 @@ import yaml
 from .normalise import CleanText
 from .toxicity import CATEGORIES, ToxicityResult
 
+# Character n-grams (3-5, within words) hashed into a fixed space: they catch word
+# stems, compounds and spelling variants, and need no stored vocabulary.
+NGRAM_FEATURES = 2**15
+NGRAM_RANGE = (3, 5)
+NGRAM_WEIGHT = 2.0
+_NGRAM_CHARS = 1_000
 # Cue scans look at the start of long texts only; meaning is set early in a message.
 _CUE_SCAN_CHARS = 5_000
 _SNIPPET_CHARS = 40
@@ -130,3 +136,29 @@ def lexical_vector(
     values.append(tox.score)
     values += shape
     return np.asarray(values, dtype=np.float32)
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> Any:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=NGRAM_RANGE,
+        n_features=NGRAM_FEATURES,
+        alternate_sign=False,
+        norm="l2",
+        lowercase=False,
+        dtype=np.float32,
+    )
+
+
+def ngram_matrix(folded_texts: list[str]) -> Any:
+    """Sparse (n, NGRAM_FEATURES) matrix of hashed character n-grams, weighted."""
+    matrix = _hasher().transform([t[:_NGRAM_CHARS] for t in folded_texts])
+    return (matrix * NGRAM_WEIGHT).tocsr()
+
+
+def ngram_config() -> dict[str, Any]:
+    """The n-gram settings, stored with the artefacts to detect a mismatch."""
+    return {"features": NGRAM_FEATURES, "range": list(NGRAM_RANGE), "weight": NGRAM_WEIGHT}
