@@ -3,9 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
 VENDOR := nabij/static/vendor
 
-.PHONY: run test install assets migrations lint bench clean check-tools
+.PHONY: run test install install-dev assets migrations lint bench clean check-tools
 
 check-tools:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Missing: $(PYTHON) (Python 3.11). Install it, or run: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -15,8 +16,12 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory check-tools
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,scale]"
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(DEVSTAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,scale]"
+	touch $(DEVSTAMP)
 
 $(VENDOR)/.stamp: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "Missing: npm (apt-get install nodejs npm)"; exit 1; }
@@ -31,18 +36,20 @@ $(VENDOR)/.stamp: package.json package-lock.json
 
 install: $(STAMP) assets
 
+install-dev: $(DEVSTAMP) assets
+
 assets: $(VENDOR)/.stamp
 
 run: install
 	$(VENV)/bin/nabij demo
 
-test: install
+test: install-dev
 	$(PY) -m pytest -q
 
-bench: install
+bench: install-dev
 	$(PY) bench/run_all.py
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check nabij tests bench
 	$(VENV)/bin/ruff format --check nabij tests bench
 	$(VENV)/bin/mypy nabij
