@@ -165,3 +165,109 @@ def test_notifications_for_roles_without_the_inbox(live_server, page, username) 
     page.goto(f"{live_server.url}/meldingen/")
     assert page.get_by_role("heading", name="Meldingen").is_visible()
     assert_accessible(page, f"notifications for {username}")
+
+
+FOCUSABLE = (
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, "
+    "[tabindex]:not([tabindex='-1'])"
+)
+
+
+def tab_through(page: Any) -> tuple[set[str], list[str]]:
+    """Press Tab through the whole page; return what got focus and what showed no focus ring."""
+    total = page.evaluate(
+        """(sel) => {
+          const visible = Array.from(document.querySelectorAll(sel)).filter(el =>
+            !el.disabled && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
+          visible.forEach((el, i) => el.setAttribute('data-test-focus', String(i)));
+          return visible.length;
+        }""",
+        FOCUSABLE,
+    )
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    reached: set[str] = set()
+    no_ring: list[str] = []
+    for _ in range(total + 5):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              // Focus inside a control's own parts (a date field's calendar button): the
+              // host does not match :focus and its ring is styled on the part itself.
+              if (!el || el === document.body || !el.matches(':focus')) return null;
+              const s = getComputedStyle(el);
+              const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+                || (s.boxShadow && s.boxShadow !== 'none');
+              return {idx: el.getAttribute('data-test-focus'), ring,
+                      name: el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 40)};
+            }"""
+        )
+        if info is None or info["idx"] is None:
+            continue
+        reached.add(info["idx"])
+        if not info["ring"]:
+            no_ring.append(info["name"])
+    missing = [
+        page.evaluate(
+            "i => { const el = document.querySelector(`[data-test-focus='${i}']`);"
+            " return el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 40); }",
+            str(i),
+        )
+        for i in range(total)
+        if str(i) not in reached
+    ]
+    return set(missing), no_ring
+
+
+def test_every_control_is_reachable_by_tab_with_a_visible_focus_ring(live_server, page) -> None:
+    desk = seed_desk()
+    conv_id = busy_conversation(desk)
+    login(page, live_server.url, "sanne", PASSWORD)
+    for path in ("/inbox/", f"/gesprek/{conv_id}/", "/opvolgingen/", "/onverantwoorde-stilte/"):
+        page.goto(f"{live_server.url}{path}")
+        page.evaluate(OPEN_ALL_DETAILS)
+        missing, no_ring = tab_through(page)
+        assert not missing, f"{path}: not reachable with Tab: {missing}"
+        assert not no_ring, f"{path}: focus not visible on {no_ring}"
+
+
+def test_single_key_shortcuts_can_be_switched_off(live_server, page) -> None:
+    desk = seed_desk()
+    login(page, live_server.url, "sanne", PASSWORD)
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.getAttribute('href')").startswith("/gesprek/")
+    setting = page.get_by_label("Sneltoetsen met één toets gebruiken", exact=False)
+    setting.uncheck()
+    page.reload()
+    assert not setting.is_checked()
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement === document.body")
+    page.goto(f"{live_server.url}/gesprek/{desk.conversation('lamp').pk}/")
+    page.keyboard.press("r")
+    assert page.evaluate("document.activeElement === document.body")
+    setting.check()
+    page.evaluate("document.activeElement.blur()")  # keys typed in a form field stay there
+    page.keyboard.press("r")
+    assert page.get_by_label("Antwoord aan de inwoner").evaluate(
+        "el => el === document.activeElement"
+    )
+
+
+def test_browsing_templates_with_the_arrow_keys_keeps_the_draft(live_server, page) -> None:
+    desk = seed_desk()
+    login(page, live_server.url, "sanne", PASSWORD)
+    page.goto(f"{live_server.url}/gesprek/{desk.conversation('lamp').pk}/")
+    reply = page.get_by_label("Antwoord aan de inwoner")
+    reply.fill("Mijn eigen begin")
+    picker = page.get_by_label("Alle sjablonen")
+    picker.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert picker.evaluate("el => el === document.activeElement")
+    assert reply.input_value() == "Mijn eigen begin"
+    chosen = picker.input_value()
+    assert chosen
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Sjabloon invoegen"
+    assert reply.input_value() == chosen
+    assert reply.evaluate("el => el === document.activeElement")
