@@ -51,6 +51,22 @@ def do_create_webhook_subscription(
     return sub
 
 
+def do_deactivate_webhook_subscription(actor: Any, subscription_id: int) -> WebhookSubscription:
+    """Stop sending to a subscription; queued deliveries are not sent any more."""
+    with transaction.atomic():
+        sub = WebhookSubscription.objects.select_for_update().filter(pk=subscription_id).first()
+        if sub is None:
+            raise ActionError("webhook not found")
+        if sub.active:
+            sub.active = False
+            sub.save(update_fields=["active"])
+            WebhookDelivery.objects.filter(subscription=sub, state="queued").update(
+                state="failed", last_error="the webhook was switched off"
+            )
+            do_record_audit_event(actor, "webhook.deactivated", sub, {"url": sub.url})
+    return sub
+
+
 def notify_webhooks(event: str, payload: Mapping[str, Any]) -> list[int]:
     """Create a delivery per matching subscription; they are enqueued after the commit."""
     subs = [

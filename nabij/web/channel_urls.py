@@ -17,6 +17,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         channels.api_token_revoke,
         name="api_token_revoke",
     ),
+    path("webhooks/", channels.webhooks, name="webhooks"),
+    path(
+        "webhooks/<int:subscription_id>/uitzetten/",
+        channels.webhook_deactivate,
+        name="webhook_deactivate",
+    ),
     path("antwoord/<int:reply_id>/opnieuw/", channels.reply_retry, name="reply_retry"),
     path("hooks/meta/<slug:slug>/", hooks.meta_hook, name="meta_hook"),
     path("hooks/<slug:slug>/", hooks.push_hook, name="push_hook"),

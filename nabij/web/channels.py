@@ -12,6 +12,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,9 +30,14 @@ from nabij.actions.delivery import do_retry_reply
 from nabij.actions.errors import ActionError, PermissionDenied
 from nabij.actions.fileimports import do_import_file
 from nabij.actions.roles import has_capability
+from nabij.actions.webhooks import (
+    EVENTS,
+    do_create_webhook_subscription,
+    do_deactivate_webhook_subscription,
+)
 from nabij.connectors.base import ConfigField, Connector
 from nabij.connectors.registry import UnknownConnector, all_connectors, get_connector
-from nabij.models import ApiToken, Channel, Reply
+from nabij.models import ApiToken, Channel, Reply, WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -276,3 +282,57 @@ def reply_retry(request: HttpRequest, reply_id: int) -> HttpResponse:
     else:
         flash.success(request, _("Het antwoord wordt opnieuw verstuurd."))
     return redirect("conversation", conversation_id=reply.message.conversation_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def webhooks(request: HttpRequest) -> HttpResponse:
+    """Outgoing webhooks: subscribe a URL to events; its signing secret is shown once."""
+    _require(request, "manage_channels")
+    new_secret, status = "", 200
+    if request.method == "POST":
+        events = [e for e in EVENTS if request.POST.get(f"event_{e}")]
+        try:
+            with transaction.atomic():
+                sub = do_create_webhook_subscription(
+                    request.user, request.POST.get("url", "").strip(), events
+                )
+            new_secret = sub.secret
+        except ActionError as exc:
+            flash.error(request, _("Niet aangemaakt: %(reason)s") % {"reason": exc})
+            status = 400
+    subs = list(WebhookSubscription.objects.order_by("-created_at"))
+    counts: dict[tuple[int, str], int] = {}
+    for row in WebhookDelivery.objects.values("subscription_id", "state").annotate(n=Count("pk")):
+        counts[(row["subscription_id"], row["state"])] = row["n"]
+    rows = [
+        {
+            "sub": s,
+            "delivered": counts.get((s.pk, "delivered"), 0),
+            "waiting": counts.get((s.pk, "queued"), 0) + counts.get((s.pk, "sending"), 0),
+            "failed": counts.get((s.pk, "failed"), 0),
+        }
+        for s in subs
+    ]
+    response = render(
+        request,
+        "nabij/channels_webhooks.html",
+        {"rows": rows, "events": EVENTS, "new_secret": new_secret},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def webhook_deactivate(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """Switch a webhook off."""
+    _require(request, "manage_channels")
+    try:
+        with transaction.atomic():
+            do_deactivate_webhook_subscription(request.user, subscription_id)
+    except ActionError:
+        raise Http404 from None
+    flash.success(request, _("Webhook uitgezet."))
+    return redirect("webhooks")

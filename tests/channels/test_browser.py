@@ -62,7 +62,8 @@ def test_channel_pages_are_accessible(live_server: Any, page: Any) -> None:  # n
         config={"base_url": "https://social.example"}, secrets={"access_token": "geheim-xyz"},
     )  # fmt: skip
     login(page, live_server.url, "marloes", PASSWORD)
-    for path in ("/kanalen/", f"/kanalen/{channel.pk}/", "/kanalen/nieuw/email/", "/api-sleutels/"):
+    pages = ("/kanalen/", f"/kanalen/{channel.pk}/", "/kanalen/nieuw/email/", "/api-sleutels/")
+    for path in (*pages, "/webhooks/"):
         page.goto(f"{live_server.url}{path}")
         _accessible(page, path)
         assert "geheim-xyz" not in page.content()

@@ -371,3 +371,24 @@ def test_an_agent_puts_a_failed_reply_back_in_the_queue() -> None:
     assert reply.state == "queued" and reply.attempts == 0
     assert AuditEvent.objects.filter(verb="reply.requeued").exists()
     assert login("analyst").post(f"/antwoord/{reply.pk}/opnieuw/").status_code == 403
+
+
+def test_coordinators_add_and_switch_off_a_webhook() -> None:
+    from nabij.models import WebhookDelivery, WebhookSubscription
+
+    client = login("coordinator")
+    response = client.post(
+        "/webhooks/", {"url": "https://crm.example/nabij", "event_message.received": "on"}
+    )
+    sub = WebhookSubscription.objects.get()
+    assert response.status_code == 200 and sub.secret in response.content.decode()
+    assert sub.events == ["message.received"] and response["Cache-Control"] == "no-store"
+    assert sub.secret not in client.get("/webhooks/").content.decode()  # shown once
+    assert client.post("/webhooks/", {"url": "ftp://x"}).status_code == 400
+    WebhookDelivery.objects.create(subscription=sub, event="message.received", payload={})
+    client.post(f"/webhooks/{sub.pk}/uitzetten/")
+    sub.refresh_from_db()
+    assert sub.active is False
+    assert WebhookDelivery.objects.get().state == "failed"
+    assert AuditEvent.objects.filter(verb="webhook.deactivated").exists()
+    assert login("agent").get("/webhooks/").status_code == 403
