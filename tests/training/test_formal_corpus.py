@@ -123,3 +123,20 @@ def test_languages_and_hard_negatives_present(corpus: dict[str, list[dict[str, A
         if "kanker" in row["text"].lower() and not row["labels"]["toxicity_categories"]
     ]
     assert len(disease) >= 5
+
+
+def test_test_split_is_not_a_paraphrase_of_training(
+    corpus: dict[str, list[dict[str, Any]]],
+) -> None:
+    # Character n-gram overlap catches reworded copies that exact matching misses.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    train = [row["text"] for row in corpus["train"]]
+    test = [row["text"] for row in corpus["test"]]
+    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    vectoriser.fit(train + test)
+    similarity = cosine_similarity(vectoriser.transform(test), vectoriser.transform(train))
+    closest = similarity.max(axis=1)
+    too_close = [corpus["test"][i]["id"] for i in range(len(test)) if closest[i] > 0.6]
+    assert not too_close, too_close
