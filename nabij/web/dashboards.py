@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nabij.actions.dashboards import Filters, build_dashboard
 from nabij.actions.roles import has_capability
@@ -62,17 +63,17 @@ def overview(request: HttpRequest) -> HttpResponse:
             "type": "line",
             "labels": labels,
             "series": [
-                {"label": "negatief (aandeel)", "data": board.tone.get("negative", [])},
-                {"label": "boos (aandeel)", "data": board.tone.get("angry", [])},
-                {"label": "vermoeid (aandeel)", "data": board.tone.get("tired", [])},
-                {"label": "toxisch (aandeel)", "data": board.tone.get("toxic", [])},
+                {"label": gettext("negatief (aandeel)"), "data": board.tone.get("negative", [])},
+                {"label": gettext("boos (aandeel)"), "data": board.tone.get("angry", [])},
+                {"label": gettext("vermoeid (aandeel)"), "data": board.tone.get("tired", [])},
+                {"label": gettext("toxisch (aandeel)"), "data": board.tone.get("toxic", [])},
             ],
         },
         "topics": {
             "type": "bar",
             "horizontal": True,
             "labels": [t for t, _, _ in board.topics],
-            "series": [{"label": "berichten", "data": [n for _, n, _ in board.topics]}],
+            "series": [{"label": gettext("berichten"), "data": [n for _, n, _ in board.topics]}],
         },
     }
     tone_rows = [
@@ -176,7 +177,7 @@ def pattern_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 what_we_did=request.POST.get("what_we_did", "")[:5000],
                 share=request.POST.get("share") == "1",
             )
-        flash.success(request, "Patroon bijgewerkt.")
+        flash.success(request, gettext("Patroon bijgewerkt."))
         return redirect("pattern_detail", pk=pk)
     members = pattern.members.select_related("channel").order_by("sent_at")[:50]
     return render(
@@ -192,7 +193,7 @@ def pattern_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "labels": [str(t.get("date", "")) for t in pattern.trend if isinstance(t, dict)],
                 "series": [
                     {
-                        "label": "berichten",
+                        "label": gettext("berichten"),
                         "data": [t.get("count", 0) for t in pattern.trend if isinstance(t, dict)],
                     }
                 ],

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from nabij.actions.decisions import (
@@ -116,5 +117,6 @@ def silence_confirm(request: HttpRequest) -> HttpResponse:
             except ActionError:
                 continue
             done += 1
-    flash.success(request, _("%(n)d adviezen bevestigd.") % {"n": done})
+    confirmed = ngettext("%(n)d advies bevestigd.", "%(n)d adviezen bevestigd.", done)
+    flash.success(request, confirmed % {"n": done})
     return redirect("silence")
