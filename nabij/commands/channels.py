@@ -62,7 +62,7 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every channel's health."""
-    from nabij.actions.channels import channel_health
+    from nabij.actions.channel_health import channel_health
     from nabij.models import Channel
 
     rows: list[dict[str, Any]] = [

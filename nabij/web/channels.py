@@ -20,9 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nabij.actions.apitokens import check_manage_tokens, do_create_api_token, do_revoke_api_token
 from nabij.actions.audit import do_record_audit_event
+from nabij.actions.channel_health import channel_health
 from nabij.actions.channels import (
     access_channel,
-    channel_health,
     connector_for,
     do_configure_channel,
 )
