@@ -165,3 +165,21 @@ def test_a_reply_on_an_unconfigured_channel_fails_at_once_with_what_is_missing()
     reply.refresh_from_db()
     assert "not configured" in reply.last_error and "base_url" in reply.last_error
     assert do_poll_channel(channel.pk).error.startswith("the channel is not configured")
+
+
+def test_with_the_database_worker_a_retry_is_queued_for_its_time(
+    local_server: LocalServer, django_capture_on_commit_callbacks, settings
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    _, reply = _queued_reply(local_server)
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    local_server.inject("500")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert do_deliver_reply(reply.pk, http=HttpxClient(timeout=2)) == "queued"
+    reply.refresh_from_db()
+    task = DBTaskResult.objects.get(task_path="nabij.tasks.channels.deliver_reply")
+    assert task.args_kwargs["args"] == [reply.pk]
+    assert abs((task.run_after - reply.next_attempt_at).total_seconds()) < 1
