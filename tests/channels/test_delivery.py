@@ -183,3 +183,58 @@ def test_with_the_database_worker_a_retry_is_queued_for_its_time(
     task = DBTaskResult.objects.get(task_path="nabij.tasks.channels.deliver_reply")
     assert task.args_kwargs["args"] == [reply.pk]
     assert abs((task.run_after - reply.next_attempt_at).total_seconds()) < 1
+
+
+def test_a_reply_that_timed_out_after_the_server_took_it_is_not_posted_twice(
+    local_server: LocalServer,
+) -> None:
+    mastodon, reply = _queued_reply(local_server)
+    local_server.inject("slow")  # the server posts it, but answers after our timeout
+    http = HttpxClient(timeout=0.4)
+    assert do_deliver_reply(reply.pk, http=http) == "queued"
+    reply.refresh_from_db()
+    assert "timed out" in reply.last_error
+    ReplyRow.objects.filter(pk=reply.pk).update(next_attempt_at=timezone.now())
+    time_for_server = 1.5
+    import time
+
+    time.sleep(time_for_server)  # let the slow request finish on the server
+    assert do_deliver_reply(reply.pk, http=http) == "sent"
+    http.close()
+    assert len(mastodon.posted) == 1  # the Idempotency-Key made the retry harmless
+    reply.refresh_from_db()
+    assert reply.message.external_id == mastodon.posted[0]["id"]
+
+
+def test_a_facebook_comment_is_answered_under_the_comment(local_server: LocalServer) -> None:
+    from pathlib import Path
+
+    from nabij.actions.channels import do_configure_channel, do_process_payload
+    from nabij.models import InboundPayload
+
+    calls: list[Request] = []
+
+    def graph(req: Request) -> Reply:
+        calls.append(req)
+        return Reply(200, {"id": "555_9001_reply"})
+
+    local_server.route("POST", "/555_9001/comments", graph)
+    channel = do_configure_channel(
+        None, kind="facebook", slug="fb", name="Facebook",
+        config={"account_id": "104000000000001", "graph_url": local_server.url},
+        secrets={"access_token": "page-token", "app_secret": "app-secret", "verify_token": "v"},
+    )  # fmt: skip
+    fixture = (
+        Path(__file__).resolve().parents[2] / "nabij/connectors/meta/fixtures/facebook_feed.json"
+    )
+    payload = InboundPayload.objects.create(channel=channel, body=fixture.read_bytes(), headers={})
+    assert do_process_payload(payload.pk) == "done"
+    comment = Message.objects.get(channel=channel, external_id="555_9001")
+    agent = do_create_user("sanne", "Sterk-wachtwoord-42", role="agent")
+    reply = do_store_reply(agent, comment.conversation, "Dank u, we sturen het door.")
+    assert do_deliver_reply(reply.pk, http=HttpxClient(timeout=2)) == "sent"
+    assert calls[0].json()["message"].startswith("Dank u, we sturen het door.")
+    assert calls[0].headers["authorization"] == "Bearer page-token"
+    assert "appsecret_proof" in calls[0].query
+    reply.refresh_from_db()
+    assert reply.message.external_id == "555_9001_reply"
