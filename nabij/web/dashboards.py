@@ -14,8 +14,10 @@ from django.utils.translation import gettext
 from nabij.actions.dashboards import Filters, build_dashboard
 from nabij.actions.roles import has_capability
 from nabij.models import Channel, DailyStat, Pattern, Team, Topic
+from nabij.models.vocab import MessageType
 
 MAX_DAYS = 370
+TYPE_LABELS = dict(MessageType.choices)  # type code -> label in the active language
 
 
 def _date(value: str, default: date) -> date:
@@ -57,7 +59,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "type": "bar",
             "stacked": True,
             "labels": labels,
-            "series": [{"label": k, "data": v} for k, v in board.volume.items()],
+            "series": [
+                {"label": str(TYPE_LABELS.get(k, k)), "data": v} for k, v in board.volume.items()
+            ],
         },
         "tone": {
             "type": "line",
