@@ -156,6 +156,7 @@ def site(db: None) -> dict[str, str]:
         "dashboard": "/signalen/",
         "patterns": "/signalen/patronen/",
         "channels": "/kanalen/",
+        "api_docs": "/api/v1/docs",
     }
 
 
@@ -189,6 +190,7 @@ ENGLISH_MARKERS = {
     "dashboard": ("Messages per day, by type", "Responsiveness", "complaint", "negative (share)"),
     "patterns": ("Separate reports that together form a pattern", "This week's heartbeat"),
     "channels": ("Channels and their health",),
+    "api_docs": ("Responses:", "Schemas"),
 }
 
 
@@ -248,6 +250,7 @@ def test_dutch_is_the_default(site: dict[str, str]) -> None:
     assert "Gesprek met" in conversation and "Conversation with" not in conversation
     dashboard = client.get(site["dashboard"]).content.decode()
     assert "Signalen" in dashboard and "Responsiviteit" in dashboard
+    assert "Schema's" in client.get(site["api_docs"]).content.decode()
 
 
 def test_an_unknown_language_falls_back_to_dutch(db: None) -> None:
