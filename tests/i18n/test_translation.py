@@ -169,7 +169,7 @@ def _logged_in(accept_language: str = "") -> Client:
 def _interface_text(html: str) -> str:
     """The page without residents' messages and protocol source, which stay in their language."""
     html = re.sub(r"<(textarea|pre|code|script)\b.*?</\1>", " ", html, flags=re.S)
-    html = re.sub(r'<blockquote class="nabij-text".*?</blockquote>', " ", html, flags=re.S)
+    html = re.sub(r'<div class="nabij-text">.*?</div>', " ", html, flags=re.S)
     return html
 
 
