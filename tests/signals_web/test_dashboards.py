@@ -13,7 +13,7 @@ from nabij.actions.ingest import do_ingest_messages, get_or_create_channel
 from nabij.actions.rollups import bucket_of, do_refresh_rollups, histogram_percentile
 from nabij.actions.users import do_create_user
 from nabij.models import DailyStat, DecisionStat, ResponseStat
-from tests.decisions.test_decision_flow import KeywordAnalyser
+from tests.support.analysis import KeywordAnalyser
 from tests.foundation.factories import BASE_TIME, item
 
 pytestmark = pytest.mark.django_db
