@@ -25,6 +25,15 @@ with `.venv/bin/python bench/<script>.py`.
 """
 
 
+def _existing_sections() -> dict[str, str]:
+    """Sections of the current document, by heading, to keep when only some scripts run."""
+    if not DOC.exists():
+        return {}
+    text = DOC.read_text(encoding="utf-8")
+    parts = text.split("\n## ")[1:]
+    return {f"## {p.split(chr(10), 1)[0]}": f"## {p.rstrip()}\n" for p in parts}
+
+
 def main(selected: list[str]) -> int:
     """Run the selected (or all) benchmark scripts and rewrite docs/benchmarks.md."""
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
@@ -45,8 +54,10 @@ def main(selected: list[str]) -> int:
         if proc.returncode:
             failed += 1
             output += "\n" + proc.stderr.strip()[-2000:]
+        when = f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
         sections.append(
-            f"## {script.stem}\n\n{status}, {seconds:.0f} s wall time\n\n```\n{output}\n```\n"
+            f"## {script.stem}\n\n{status}, {seconds:.0f} s wall time, run {when}\n\n"
+            f"```\n{output}\n```\n"
         )
     header = f"{INTRO}\nMachine: {machine()}  \nDate: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}\n"
     DOC.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
