@@ -15,7 +15,7 @@ def run_worker(*, queue: str = "default", batch: bool = False, interval: float =
     if backend.startswith("django_tasks.backends.immediate"):
         print("NABIJ_TASK_BACKEND=immediate runs tasks inline; no worker is needed")
         return 0
-    options: dict[str, object] = {"queue_name": queue, "interval": interval}
+    options: dict[str, object] = {"queue_name": queue, "interval": interval, "reload": False}
     if batch:
         options["batch"] = True
         call_command("db_worker", **options)
