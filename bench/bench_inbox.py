@@ -124,7 +124,7 @@ def build(db: str, messages: int, env: dict[str, str], fts_mode: str) -> dict[st
     }
 
 
-def prepare_sqlite(messages: int, fts_mode: str, rebuild: bool) -> tuple[dict[str, str], dict]:
+def prepare_sqlite(messages: int, fts_mode: str, rebuild: bool) -> dict[str, Any]:
     """The cached SQLite file for this size, built when missing, stale or asked for."""
     OUT.mkdir(parents=True, exist_ok=True)
     key = cache_key(messages)
@@ -140,14 +140,32 @@ def prepare_sqlite(messages: int, fts_mode: str, rebuild: bool) -> tuple[dict[st
             )
             env = child_env(f"sqlite:///{path}")
             setup_django(env)
-            return env, {**meta, "cached": True}
+            return {**meta, "cached": True}
     for old in OUT.glob(f"inbox-{messages}-*.sqlite3*"):
         old.unlink()
     meta_path.unlink(missing_ok=True)
     env = child_env(f"sqlite:///{path}")
     meta = build("sqlite", messages, env, fts_mode)
     meta_path.write_text(json.dumps(meta))
-    return env, {**meta, "cached": False}
+    return {**meta, "cached": False}
+
+
+def prepare_postgres(messages: int, fts_mode: str, reuse: bool) -> dict[str, Any]:
+    """A fresh database `nabij_bench`, or (with --reuse) the one a --keep run left."""
+    meta_path = OUT / f"postgres-{PG_NAME}.json"
+    env = child_env(PG_SERVER + PG_NAME)
+    if reuse and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if meta.get("messages") == messages:
+            inboxload_log(f"reusing the kept database {PG_NAME}")
+            setup_django(env)
+            return {**meta, "cached": True}
+    pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+    pg_admin(f"CREATE DATABASE {PG_NAME}")
+    meta = {**build("postgres", messages, env, fts_mode), "messages": messages}
+    OUT.mkdir(parents=True, exist_ok=True)
+    meta_path.write_text(json.dumps(meta))
+    return {**meta, "cached": False}
 
 
 def inboxload_log(text: str) -> None:
@@ -287,12 +305,9 @@ def child(args: argparse.Namespace) -> int:
 
     os.chdir(root)
     if args.db == "sqlite":
-        env, meta = prepare_sqlite(args.messages, args.fts_mode, args.rebuild)
+        meta = prepare_sqlite(args.messages, args.fts_mode, args.rebuild)
     else:
-        pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-        pg_admin(f"CREATE DATABASE {PG_NAME}")
-        env = child_env(PG_SERVER + PG_NAME)
-        meta = {**build("postgres", args.messages, env, args.fts_mode), "cached": False}
+        meta = prepare_postgres(args.messages, args.fts_mode, args.reuse)
     load_before = os.getloadavg()[0]
     try:
         results = measure(args.requests, args.search_repeats)
@@ -347,8 +362,8 @@ def parent(args: argparse.Namespace) -> int:
     for db in dbs:
         cmd = [sys.executable, __file__, "--child", "--db", db, "--messages", str(args.messages),
                "--requests", str(args.requests), "--search-repeats", str(args.search_repeats),
-               "--fts-mode", args.fts_mode] + (["--rebuild"] if args.rebuild else []) + (
-               ["--keep"] if args.keep else [])  # fmt: skip
+               "--fts-mode", args.fts_mode]  # fmt: skip
+        cmd += [f"--{flag}" for flag in ("rebuild", "keep", "reuse") if getattr(args, flag)]
         proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         lines = proc.stdout.strip().splitlines()
         if proc.returncode or not lines:
@@ -372,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fts-mode", choices=["rebuild", "triggers"], default="rebuild")
     p.add_argument("--rebuild", action="store_true", help="ignore the cached SQLite file")
     p.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    p.add_argument("--reuse", action="store_true", help="measure on a kept PostgreSQL database")
     p.add_argument("--json", help="also write the figures as JSON (PATH.<db>.json)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)

@@ -337,13 +337,13 @@ class Generator:
                 accounted = answered or closed_at
                 if response_due is not None and accounted is None and response_due < self.now:
                     unaccounted = True
-                external = f"b{mid}"
+                external: str | None = f"b{mid}"
                 msgs.append(
                     (mid, conv_id, channel_id, contact, None, "inbound", external, prev_external,
                      text, "nl", when, when + timedelta(seconds=2), public, "", "", "{}",
                      kind, topic, urgency, when + timedelta(seconds=5), response_due, accounted)
                 )  # fmt: skip
-                prev_external = external
+                prev_external = external or ""
             else:
                 body = (
                     self._reply_text(team_name)

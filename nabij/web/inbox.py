@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nabij.dbfeatures.search import matching_message_ids_sql
+from nabij.dbfeatures.search import conversation_match_sql
 from nabij.models import Conversation
+from nabij.models.conversations import INBOX_ORDER
 
 FILTER_KEYS = (
     "channel",
@@ -100,18 +101,14 @@ def inbox_queryset(query: InboxQuery, user: Any) -> QuerySet[Conversation]:
     elif deadline == "geen":
         qs = qs.filter(first_response_due__isnull=True)
     if "q" in v:
-        found = matching_message_ids_sql(v["q"])
+        found = conversation_match_sql(v["q"], '"nabij_conversation"."id"')
         if found is None:
             return qs.none()
         sql, params = found
-        qs = qs.filter(
-            # The SQL comes from dbfeatures.search; the user's words are parameters.
-            pk__in=RawSQL(  # noqa: S611
-                f"SELECT conversation_id FROM nabij_message WHERE id IN ({sql})",  # noqa: S608
-                params,
-            )
-        )
-    return qs.order_by("-urgency_rank", "first_response_due", "-last_message_at", "-pk")
+        # The SQL comes from dbfeatures.search; the user's words are parameters.
+        qs = qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
+    # The same order as the partial indexes of open conversations (models/conversations.py).
+    return qs.order_by(*INBOX_ORDER)
 
 
 def deadline_state(conv: Conversation, now: Any) -> str:
