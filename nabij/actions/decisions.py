@@ -338,3 +338,47 @@ def unaccounted_silence(now: datetime | None = None) -> Any:
     return Message.objects.filter(
         direction="inbound", accounted_at__isnull=True, response_due_at__lt=now
     )
+
+
+def do_alert_unaccounted_silence(now: datetime | None = None) -> int:
+    """Tell coordinators (and the handlers) once when messages fall into unaccounted silence."""
+    from django.contrib.auth import get_user_model
+
+    from nabij.models import Notification
+
+    now = now or timezone.now()
+    fresh = list(
+        unaccounted_silence(now)
+        .filter(silence_alerted_at__isnull=True)
+        .select_related("conversation")
+        .order_by("response_due_at")[:1000]
+    )
+    if not fresh:
+        return 0
+    people = {
+        u.pk: u
+        for u in get_user_model().objects.filter(groups__name="coordinator", is_active=True)
+    }
+    for message in fresh:
+        if message.conversation.assignee_id:
+            people.setdefault(message.conversation.assignee_id, message.conversation.assignee)
+    text = (
+        f"{len(fresh)} bericht(en) zonder vastgelegd besluit over de termijn "
+        "(onverantwoorde stilte)"
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=pk,
+                kind=Notification.Kind.SILENCE,
+                text=text,
+                conversation_id=fresh[0].conversation_id,
+            )
+            for pk in people
+        ]
+    )
+    Message.objects.filter(pk__in=[m.pk for m in fresh]).update(silence_alerted_at=now)
+    audit = AuditBuffer()
+    audit.add(None, "silence.alerted", ("message", str(fresh[0].pk)), {"count": len(fresh)})
+    audit.flush()
+    return len(fresh)

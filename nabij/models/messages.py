@@ -48,6 +48,7 @@ class Message(models.Model):
     # Accountability: when a response is due and when a person accounted for it.
     response_due_at = models.DateTimeField(null=True, blank=True)
     accounted_at = models.DateTimeField(null=True, blank=True)
+    silence_alerted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("bericht")

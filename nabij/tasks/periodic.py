@@ -57,6 +57,14 @@ def start_scheduler(stop: threading.Event) -> threading.Thread:
     return thread
 
 
+@periodic("silence", 60)
+def alert_silence() -> object:
+    """Alert once when messages pass their deadline without a recorded decision."""
+    from nabij.actions.decisions import do_alert_unaccounted_silence
+
+    return do_alert_unaccounted_silence()
+
+
 @periodic("rollups", 60)
 def refresh_rollups() -> object:
     """Keep the dashboard roll-ups current."""

@@ -99,3 +99,16 @@ def test_confirming_all_advice_brings_unaccounted_silence_to_zero() -> None:
         ):
             do_confirm_decision(agent, message)
     assert unaccounted_silence(later).count() == 0
+
+
+def test_unaccounted_silence_raises_one_alert() -> None:
+    from nabij.actions.decisions import do_alert_unaccounted_silence
+    from nabij.models import Notification
+
+    coordinator = do_create_user("marloes", "Sterk-wachtwoord-42", role="coordinator")
+    _ingest(["noodkreet help", "vraag waar is het stadhuis?"])
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    assert do_alert_unaccounted_silence(later) >= 1
+    assert do_alert_unaccounted_silence(later) == 0
+    note = Notification.objects.get(user=coordinator)
+    assert note.kind == "silence" and "onverantwoorde stilte" in note.text
