@@ -7,8 +7,8 @@ candidates (melding/klacht/vraag/desinformatie, as in the demo data), with 512-d
 precomputed the way a deployment stores them. Background embeddings sit around a topic
 centre (unrelated messages on one topic have cosine ~0.35, like the real encoder); 300
 planted patterns and 20 coordinated bursts are hidden in them and must be found back.
-Spike detection gets the same number of messages spread over 56 days of history and the
-30-day window.
+Spike detection gets the same daily volume over the window plus 56 days of history
+(2.87 million messages for the default).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from .labels import ANALYSER_VERSION, EMOTIONS, SENTIMENTS, TYPES, URGENCIES
 from .language import LanguageGuess, LanguageIdentifier
 from .normalise import CleanText, clean, tokens
 from .taxonomy import Taxonomy, default_taxonomy, keyword_score, pick_topics, similarity_score
-from .toxicity import ToxicityLexicon, ToxicityResult, default_lexicon
+from .toxicity import ToxicityLexicon, ToxicityResult, default_lexicon, merge_model_scores
 
 Encoder = Callable[[list[str]], Any]
 EMBED_DIM = 512
@@ -241,7 +241,7 @@ class Analyser:
         matrix, ngrams = self._inputs(lexical, embeddings)
         heads = {
             name: self._head(name, matrix, ngrams)
-            for name in ("type", "sentiment", "emotion", "urgency", "topic")
+            for name in ("type", "sentiment", "emotion", "urgency", "topic", "toxicity")
         }
         topic_sims = similarity_score(self.taxonomy.similarity(embeddings))
         return [
@@ -255,6 +255,7 @@ class Analyser:
         self, lx: _Lexical, heads: dict[str, np.ndarray | None], topic_sim: np.ndarray
     ) -> Analysis:
         language = self._detect_language(lx)
+        lx.tox = merge_model_scores(lx.tox, heads["toxicity"])
         type_label, type_scores, type_extra = self._decide_type(lx, heads["type"])
         sentiment_p = (
             heads["sentiment"]

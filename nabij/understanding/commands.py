@@ -25,6 +25,9 @@ def register(subparsers: Any) -> None:
     evaluate.add_argument("files", nargs="+", type=Path, help="labelled JSONL files")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument("--all-matrices", action="store_true", help="matrices for all fields")
+    evaluate.add_argument(
+        "--together", action="store_true", help="one report over all files together"
+    )
     evaluate.set_defaults(func=run_evaluate, needs_django=False)
 
     train = subparsers.add_parser("train", help="train the analyser's models from the corpus")
@@ -115,23 +118,31 @@ def _write(sink: IO[str], results: list[dict[str, Any]], bar: Any) -> int:
 def run_evaluate(args: argparse.Namespace) -> int:
     """Print per-label precision, recall, F1 and confusion matrices for each file."""
     from .analyser import Analyser
-    from .evaluate import evaluate_file, format_report
+    from .corpus import read_labelled
+    from .evaluate import evaluate_messages, format_report
 
+    missing = [p for p in args.files if not p.exists()]
+    if missing:
+        print(f"nabij evaluate: {missing[0]} bestaat niet", file=sys.stderr)
+        return 2
+    groups = (
+        {" + ".join(str(p) for p in args.files): args.files}
+        if args.together
+        else {str(p): [p] for p in args.files}
+    )
     analyser = Analyser(threads=2)
     everything = {}
-    for path in args.files:
-        if not path.exists():
-            print(f"nabij evaluate: {path} bestaat niet", file=sys.stderr)
-            return 2
-        reports = evaluate_file(path, analyser)
+    for title, paths in groups.items():
+        messages = [m for path in paths for m in read_labelled(path)]
+        reports = evaluate_messages(messages, analyser) if messages else {}
         if not reports:
-            print(f"nabij evaluate: {path} bevat geen regels met labels", file=sys.stderr)
+            print(f"nabij evaluate: {title} bevat geen regels met labels", file=sys.stderr)
             continue
         if args.json:
-            everything[str(path)] = {name: r.to_dict() for name, r in reports.items()}
+            everything[title] = {name: r.to_dict() for name, r in reports.items()}
         else:
             matrices = tuple(reports) if args.all_matrices else ("type",)
-            print(f"# {path}\n")
+            print(f"# {title}\n")
             print(format_report(reports, matrices))
     if args.json:
         print(json.dumps(everything, indent=1, ensure_ascii=False))

@@ -138,6 +138,23 @@ class ToxicityLexicon:
         return ToxicityResult(round(1.0 - score_keep, 3), categories, cues)
 
 
+# A trained category head adds a category the lexicon missed only when it is fairly sure.
+MODEL_THRESHOLD = 0.5
+
+
+def merge_model_scores(result: ToxicityResult, scores: Any) -> ToxicityResult:
+    """Add categories that the trained toxicity head is sure of and the lexicon missed."""
+    if scores is None or len(scores) != len(CATEGORIES):
+        return result
+    cues = {k: list(v) for k, v in result.cues.items()}
+    for category, score in zip(CATEGORIES, scores, strict=True):
+        if score >= MODEL_THRESHOLD and category not in cues:
+            cues[category] = [f"taalmodel {float(score):.2f}, geen woord uit de lijst"]
+    categories = [c for c in CATEGORIES if c in cues]
+    score = max(result.score, float(max(scores)))
+    return ToxicityResult(round(score, 3), categories, cues)
+
+
 def load_lexicon_data() -> dict[str, Any]:
     """The packaged toxicity lexicon as a dict."""
     text = resources.files(__package__).joinpath("lexicon/toxicity.yaml").read_text("utf-8")

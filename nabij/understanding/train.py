@@ -22,12 +22,19 @@ from .analyser import Analyser
 from .classifier import ARTEFACT_DIR, LinearHead, Models, save_models
 from .corpus import LabelledMessage, read_many
 from .features import default_cues, feature_names, ngram_config
-from .labels import ANALYSER_VERSION, HEAD_LABELS
+from .labels import ANALYSER_VERSION, HEAD_LABELS, TOXICITY_CATEGORIES
 from .taxonomy import default_taxonomy
 
 SEED = 20261121
 # Regularisation per head, chosen by cross-validation on the training files only.
-C_VALUES = {"type": 10.0, "sentiment": 4.0, "emotion": 4.0, "urgency": 4.0, "topic": 10.0}
+C_VALUES = {
+    "type": 10.0,
+    "sentiment": 4.0,
+    "emotion": 4.0,
+    "urgency": 4.0,
+    "topic": 10.0,
+    "toxicity": 4.0,
+}
 # The noodkreet threshold maximises F2 (recall counts four times) in cross-validation.
 THRESHOLD_BOUNDS = (0.2, 0.6)
 
@@ -106,6 +113,30 @@ def fit_ovr(
     return _split(name, classes, np.vstack(coefs), np.asarray(intercepts), kind, dense_width)
 
 
+def fit_toxicity(data: TrainingData, matrix: Any, dense_width: int) -> LinearHead:
+    """One binary head per toxicity category (multi-label), on messages that carry them."""
+    rows = [
+        i
+        for i, m in enumerate(data.messages)
+        if isinstance(m.labels.get("toxicity_categories"), list)
+    ]
+    x = matrix[rows]
+    coefs, intercepts = [], []
+    for category in TOXICITY_CATEGORIES:
+        target = np.asarray(
+            [int(category in data.messages[i].labels["toxicity_categories"]) for i in rows]
+        )
+        if len(target) == 0 or target.min() == target.max():
+            coefs.append(np.zeros(matrix.shape[1], dtype=np.float32))
+            intercepts.append(-8.0)
+            continue
+        coef, intercept = _fit_binary(x, target, C_VALUES["toxicity"])
+        coefs.append(coef)
+        intercepts.append(intercept)
+    classes = list(TOXICITY_CATEGORIES)
+    return _split("toxicity", classes, np.vstack(coefs), np.asarray(intercepts), "ovr", dense_width)
+
+
 def tune_noodkreet(data: TrainingData, y: np.ndarray) -> dict[str, Any]:
     """Cross-validated noodkreet scores (model + rules) -> threshold, precision, recall."""
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
@@ -160,6 +191,7 @@ def build_models(data: TrainingData, sources: list[str]) -> Models:
     y = _labels(data.messages, "topic")
     keep = np.isin(y, topic_ids)
     heads["topic"] = fit_ovr("topic", matrix[keep], y[keep], topic_ids, C_VALUES["topic"], width)
+    heads["toxicity"] = fit_toxicity(data, matrix, width)
     type_y = _labels(data.messages, "type")
     noodkreet = tune_noodkreet(data, type_y)
     meta = {

@@ -53,6 +53,13 @@ def test_evaluate_prints_metrics_and_matrix(capsys: pytest.CaptureFixture[str]) 
     assert "confusion matrix" in out and "noodkreet" in out
 
 
+def test_evaluate_together(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(FIXTURES / "import_format.jsonl"), str(FIXTURES / "corpus_format.jsonl")]
+    assert main(["evaluate", "--together", *files]) == 0
+    out = capsys.readouterr().out
+    assert out.count("== type: n=4") == 1
+
+
 def test_evaluate_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "--json", str(FIXTURES / "corpus_format.jsonl")]) == 0
     figures = json.loads(capsys.readouterr().out)

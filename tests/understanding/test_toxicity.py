@@ -54,3 +54,14 @@ def test_score_grows_with_severity() -> None:
     mild = lexicon.scan(fold("wat een klote dag")).score
     threat = lexicon.scan(fold("ik weet waar je woont, kankerlijer")).score
     assert 0 < mild < threat <= 1
+
+
+def test_model_scores_add_missing_categories_only_when_sure() -> None:
+    from nabij.understanding.toxicity import merge_model_scores
+
+    lexical = default_lexicon().scan(fold("wat een klote dag"))
+    merged = merge_model_scores(lexical, [0.8, 0.1, 0.3, 0.2])
+    assert merged.categories == ["belediging", "grof_taalgebruik"]
+    assert "taalmodel" in merged.explanation()
+    assert merged.score >= lexical.score
+    assert merge_model_scores(lexical, None) is lexical
