@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nabij.actions.composer import check_tone, length_limit
-from nabij.actions.conversations import access_conversation
 from nabij.actions.desk import (
     do_assign,
     do_complete_followup,
@@ -28,18 +27,10 @@ from nabij.actions.desk import (
     do_mark_presence,
     do_set_status,
 )
-from nabij.actions.errors import ActionError, PermissionDenied
+from nabij.actions.errors import ActionError
 from nabij.actions.roles import has_capability
-from nabij.models import Conversation, FollowUp, Notification, Team
-
-
-def _conv(request: HttpRequest, conversation_id: int) -> Conversation:
-    try:
-        return access_conversation(request.user, conversation_id)
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
-    except ActionError:
-        raise Http404 from None
+from nabij.models import FollowUp, Notification, Team
+from nabij.web.views import load_conversation
 
 
 def _back(conversation_id: int) -> HttpResponse:
@@ -51,7 +42,7 @@ def _back(conversation_id: int) -> HttpResponse:
 def assign(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Assign to me, to a colleague, or to nobody."""
     with transaction.atomic():
-        conv = _conv(request, conversation_id)
+        conv = load_conversation(request, conversation_id)
         value = request.POST.get("assignee", "")
         user = None
         if value == "me":
@@ -70,7 +61,7 @@ def assign(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def hand_over(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Hand the conversation over to a team."""
     with transaction.atomic():
-        conv = _conv(request, conversation_id)
+        conv = load_conversation(request, conversation_id)
         team = Team.objects.filter(slug=request.POST.get("team", "")).first()
         if team is None:
             flash.error(request, _("Kies een team."))
@@ -85,7 +76,7 @@ def hand_over(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def set_status(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Change the conversation's status."""
     with transaction.atomic():
-        conv = _conv(request, conversation_id)
+        conv = load_conversation(request, conversation_id)
         try:
             do_set_status(request.user, conv, request.POST.get("status", ""))
         except ActionError as exc:
@@ -100,7 +91,7 @@ def set_status(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def presence(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Heartbeat from an open conversation (htmx); answers with the collision warning."""
     with transaction.atomic():
-        conv = _conv(request, conversation_id)
+        conv = load_conversation(request, conversation_id)
         others = do_mark_presence(request.user, conv, typing=request.POST.get("typing") == "1")
     return render(request, "nabij/_presence.html", {"others": others})
 
@@ -109,7 +100,7 @@ def presence(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @require_POST
 def tone(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """The tone mirror on the draft being typed (htmx)."""
-    conv = _conv(request, conversation_id)
+    conv = load_conversation(request, conversation_id)
     draft = request.POST.get("text", "")
     findings = check_tone(conv, draft) if draft.strip() else []
     limit = length_limit(conv.channel.kind)
@@ -133,7 +124,7 @@ def apply_tone(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Apply the tone mirror's direct replacements and show the result (htmx)."""
     from nabij.tone import suggest_rewrite
 
-    conv = _conv(request, conversation_id)
+    conv = load_conversation(request, conversation_id)
     draft = request.POST.get("text", "")[:20_000]
     rewritten = suggest_rewrite(draft, check_tone(conv, draft))
     return render(request, "nabij/_reply_textarea.html", {"text": rewritten, "conv": conv})
@@ -157,7 +148,7 @@ def _parse_due(value: str) -> datetime | None:
 def create_followup(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Create a follow-up, e.g. with one click from a promise in the tone mirror."""
     with transaction.atomic():
-        conv = _conv(request, conversation_id)
+        conv = load_conversation(request, conversation_id)
         try:
             do_create_followup(
                 request.user,

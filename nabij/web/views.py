@@ -96,7 +96,8 @@ def inbox_new(request: HttpRequest) -> HttpResponse:
     return render(request, "nabij/_inbox_new.html", {"count": count})
 
 
-def _load_conversation(request: HttpRequest, conversation_id: int) -> Conversation:
+def load_conversation(request: HttpRequest, conversation_id: int) -> Conversation:
+    """The conversation for this request: 403 without access, 404 when it does not exist."""
     try:
         return access_conversation(request.user, conversation_id)
     except PermissionDenied:
@@ -108,7 +109,7 @@ def _load_conversation(request: HttpRequest, conversation_id: int) -> Conversati
 @login_required
 def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """One conversation: thread, contact, and the analysis that exists."""
-    conv = _load_conversation(request, conversation_id)
+    conv = load_conversation(request, conversation_id)
     thread = list(
         conv.messages.select_related("author_user", "reply")
         .prefetch_related(
@@ -174,7 +175,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def add_note(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Add an internal note to the conversation."""
     with transaction.atomic():
-        conv = _load_conversation(request, conversation_id)
+        conv = load_conversation(request, conversation_id)
         try:
             do_add_note(request.user, conv, request.POST.get("text", ""))
         except ActionError as exc:
@@ -189,7 +190,7 @@ def add_note(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def add_reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Store a reply; it is delivered through the conversation's channel."""
     with transaction.atomic():
-        conv = _load_conversation(request, conversation_id)
+        conv = load_conversation(request, conversation_id)
         try:
             do_store_reply(request.user, conv, request.POST.get("text", ""))
         except PermissionDenied:

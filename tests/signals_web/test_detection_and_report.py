@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,21 +15,10 @@ from nabij.actions.heartbeat import anonymise, build_heartbeat, parse_week, rend
 from nabij.cli import main
 from nabij.demo import DEMO_PLACES, demo_files, ensure_demo_organisation
 from nabij.models import Message, Organisation, Pattern
+from tests.support.analysis import TYPES
+from tests.support.analysis import FakeResult as _Result
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-TYPES = [
-    "vraag", "melding", "klacht", "ervaring", "mening",
-    "compliment", "aanval", "desinformatie", "noodkreet", "overig",
-]  # fmt: skip
-
-
-@dataclass
-class _Result:
-    data: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
 
 
 class GoldLabelAnalyser:
