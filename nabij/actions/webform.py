@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -46,7 +47,7 @@ def check_submission(sub: WebformSubmission) -> list[str]:
     if sub.email:
         try:
             validate_email(sub.email)
-        except Exception:
+        except ValidationError:
             problems.append("email_invalid")
     if sub.phone and not _PHONE.match(sub.phone):
         problems.append("phone_invalid")
