@@ -196,6 +196,37 @@ class ContactStats:
         self.count[contact] = self.count.get(contact, 0) + 1
 
 
+@dataclass
+class _Thread:
+    """One conversation's values while its messages are generated."""
+
+    conv_id: int
+    slug: str
+    channel_id: int
+    public: bool
+    contact: int
+    status: str
+    team_id: int | None
+    team_name: str
+    assignee: int | None
+    start: datetime
+    due: datetime | None
+    times: list[datetime]
+    directions: list[str]
+    closed_at: datetime | None
+    latest: tuple[str, str, str, str]  # text, type, topic, urgency of the latest inbound
+    last_inbound: datetime
+    unaccounted: bool = False
+    prev_external: str = ""
+
+    def first_outbound(self, after: int) -> datetime | None:
+        """When the first reply at or after message `after` was sent."""
+        for when, direction in zip(self.times[after:], self.directions[after:], strict=True):
+            if direction == "outbound":
+                return when
+        return None
+
+
 def streets() -> list[str]:
     """All street names (a few hundred, so each one is rare)."""
     return [head + tail for head in STREET_HEADS for tail in STREET_TAILS]
@@ -287,19 +318,50 @@ class Generator:
         convs: list[tuple[object, ...]],
         msgs: list[tuple[object, ...]],
     ) -> None:
+        thread = self._thread(conv_id, k, start)
+        for j in range(k):
+            self.message_id += 1
+            if thread.directions[j] == "inbound":
+                msgs.append(self._inbound_row(thread, j))
+            else:
+                msgs.append(self._other_row(thread, j))
+        convs.append(self._conversation_row(thread))
+
+    def _thread(self, conv_id: int, k: int, start: datetime) -> _Thread:
+        """The conversation-level choices (channel, contact, status, team, deadline, timeline)."""
         rng = self.rng
         ch_index = rng.choices(range(len(CHANNELS)), self.channel_weights)[0]
         slug, _kind, _name, _w, public = CHANNELS[ch_index]
-        channel_id = self.ids.channels[ch_index]
         contact = self._contact()
         status = pick_status(self.now - start, rng)
         team_index = rng.randrange(len(TEAMS)) if rng.random() < 0.7 else None
-        team_id = self.ids.teams[team_index] if team_index is not None else None
-        team_name = TEAMS[team_index][1] if team_index is not None else "Webcare"
         assigned = rng.random() < (0.9 if status == "closed" else 0.4)
         assignee = rng.choice(self.ids.agents) if assigned else None
         text, kind, topic, urgency = self._inbound_text()
         due = None if rng.random() < 0.07 else start + timedelta(hours=DUE_HOURS.get(urgency, 24))
+        times, directions = self._timeline(k, start, status)
+        return _Thread(
+            conv_id=conv_id,
+            slug=slug,
+            channel_id=self.ids.channels[ch_index],
+            public=public,
+            contact=contact,
+            status=status,
+            team_id=self.ids.teams[team_index] if team_index is not None else None,
+            team_name=TEAMS[team_index][1] if team_index is not None else "Webcare",
+            assignee=assignee,
+            start=start,
+            due=due,
+            times=times,
+            directions=directions,
+            closed_at=min(times[-1] + timedelta(days=1), self.now) if status == "closed" else None,
+            latest=(text, kind, topic, urgency),
+            last_inbound=start,
+        )
+
+    def _timeline(self, k: int, start: datetime, status: str) -> tuple[list[datetime], list[str]]:
+        """When each message was sent and its direction (new conversations have no reply)."""
+        rng = self.rng
         times = [start]
         for _ in range(k - 1):
             nxt = times[-1] + timedelta(minutes=rng.randrange(10, 4320))
@@ -312,64 +374,59 @@ class Generator:
                 directions.append("note")
             else:
                 directions.append("outbound" if directions[-1] != "outbound" else "inbound")
-        first_out = next(
-            (t for t, d in zip(times, directions, strict=True) if d == "outbound"), None
+        return times, directions
+
+    def _inbound_row(self, t: _Thread, j: int) -> tuple[object, ...]:
+        """A resident's message, with its deadline and when it was accounted for."""
+        mid, when = self.message_id, t.times[j]
+        if j:
+            t.latest = self._inbound_text()
+        text, kind, topic, urgency = t.latest
+        t.last_inbound = when
+        self.stats.add(t.contact, when)
+        response_due = None if t.due is None else when + (t.due - t.start)
+        answered = t.first_outbound(after=j)
+        accounted = answered or t.closed_at
+        if response_due is not None and accounted is None and response_due < self.now:
+            t.unaccounted = True
+        external, reply_to = f"b{mid}", t.prev_external
+        t.prev_external = external
+        return (mid, t.conv_id, t.channel_id, t.contact, None, "inbound", external, reply_to,
+                text, "nl", when, when + timedelta(seconds=2), t.public, "", "", "{}", kind,
+                topic, urgency, when + timedelta(seconds=5), response_due, accounted)  # fmt: skip
+
+    def _other_row(self, t: _Thread, j: int) -> tuple[object, ...]:
+        """A reply or an internal note by an agent."""
+        mid, when, direction = self.message_id, t.times[j], t.directions[j]
+        body = (
+            self._reply_text(t.team_name)
+            if direction == "outbound"
+            else self.rng.choice(NOTE_TEXTS).format(team=t.team_name, case=f"Z{mid}")
         )
-        closed_at = min(times[-1] + timedelta(days=1), self.now) if status == "closed" else None
-        last_inbound = times[0]
-        unaccounted = False
-        preview = text
-        prev_external = ""
-        for j, (when, direction) in enumerate(zip(times, directions, strict=True)):
-            self.message_id += 1
-            mid = self.message_id
-            if direction == "inbound":
-                if j:
-                    text, kind, topic, urgency = self._inbound_text()
-                    preview = text
-                last_inbound = when
-                self.stats.add(contact, when)
-                response_due = None if due is None else when + (due - start)
-                answered = next(
-                    (t for t, d in zip(times[j:], directions[j:], strict=True) if d == "outbound"),
-                    None,
-                )
-                accounted = answered or closed_at
-                if response_due is not None and accounted is None and response_due < self.now:
-                    unaccounted = True
-                external: str | None = f"b{mid}"
-                msgs.append(
-                    (mid, conv_id, channel_id, contact, None, "inbound", external, prev_external,
-                     text, "nl", when, when + timedelta(seconds=2), public, "", "", "{}",
-                     kind, topic, urgency, when + timedelta(seconds=5), response_due, accounted)
-                )  # fmt: skip
-                prev_external = external or ""
-            else:
-                body = (
-                    self._reply_text(team_name)
-                    if direction == "outbound"
-                    else rng.choice(NOTE_TEXTS).format(team=team_name, case=f"Z{mid}")
-                )
-                author = assignee or rng.choice(self.ids.agents)
-                external = f"o{mid}" if direction == "outbound" else None
-                msgs.append(
-                    (mid, conv_id, channel_id, None, author, direction, external, prev_external,
-                     body, "nl", when, when, public and direction == "outbound", "", "", "{}",
-                     "", "", "", None, None, None)
-                )  # fmt: skip
-        waiting = first_out if status == "waiting" else None
+        author = t.assignee or self.rng.choice(self.ids.agents)
+        external = f"o{mid}" if direction == "outbound" else None
+        return (mid, t.conv_id, t.channel_id, None, author, direction, external, t.prev_external,
+                body, "nl", when, when, t.public and direction == "outbound", "", "", "{}",
+                "", "", "", None, None, None)  # fmt: skip
+
+    def _conversation_row(self, t: _Thread) -> tuple[object, ...]:
+        """The conversation with the values denormalised from its latest inbound message."""
+        text, kind, topic, urgency = t.latest
+        k = len(t.times)
+        first_out = t.first_outbound(after=0)
+        waiting = first_out if t.status == "waiting" else None
         breach = None
-        if due is not None and (first_out is None or first_out > due) and due < self.now:
-            breach = due + timedelta(minutes=5)
-        resolution = None if due is None else start + timedelta(days=5)
-        subject = text[:60] if slug == "email" else ""
-        convs.append(
-            (conv_id, channel_id, contact, f"{slug}:b{mid - k + 1}", subject, status, assignee,
-             team_id, 1, public, kind, topic, urgency, URGENCY_RANK.get(urgency, 1),
-             ADVICE.get(kind, "monitoren"), unaccounted and status != "closed", due, resolution,
-             first_out, waiting, 0, times[-1], last_inbound, k, preview[:200], start, closed_at,
-             breach)
-        )  # fmt: skip
+        if t.due is not None and (first_out is None or first_out > t.due) and t.due < self.now:
+            breach = t.due + timedelta(minutes=5)
+        resolution = None if t.due is None else t.start + timedelta(days=5)
+        subject = text[:60] if t.slug == "email" else ""
+        first_id = self.message_id - k + 1
+        return (t.conv_id, t.channel_id, t.contact, f"{t.slug}:b{first_id}", subject, t.status,
+                t.assignee, t.team_id, 1, t.public, kind, topic, urgency,
+                URGENCY_RANK.get(urgency, 1), ADVICE.get(kind, "monitoren"),
+                t.unaccounted and t.status != "closed", t.due, resolution, first_out, waiting, 0,
+                t.times[-1], t.last_inbound, k, text[:200], t.start, t.closed_at,
+                breach)  # fmt: skip
 
     def contact_rows(self) -> Iterator[tuple[object, ...]]:
         """One row per contact, after all batches (uses the statistics gathered)."""
