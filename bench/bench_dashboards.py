@@ -1,0 +1,491 @@
+"""Signals dashboards on 1,000,000 messages: roll-ups, dashboard pages, pattern detection.
+
+Issue targets, with 1,000,000 messages: each dashboard page p95 < 300 ms; refreshing the
+roll-ups after 10,000 new messages < 10 s; pattern detection over 30 days < 60 s.
+The database is the inbox benchmark's bulk build (`bench/inboxdata.py`,
+`bench/inboxload.py`) squeezed into `--days` days, plus one current analysis and one
+decision per inbound message (`bench/dashboardsdata.py`). Each run measures on a fresh
+copy of a cached base database, so re-runs skip the build:
+
+    python bench/bench_dashboards.py                      # SQLite, 1,000,000 messages
+    python bench/bench_dashboards.py --db both --messages 200000 --requests 50
+
+The SQLite base file is cached in bench/out/ (keyed by size, days, schema and the data
+generators); PostgreSQL keeps a base database `nabij_dash_base` (dropped with --drop)
+and measures on a copy `nabij_dash`, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_inbox import PG_SERVER, backend_cpu_ms, child_env, pg_admin, setup_django
+from common import ROOT, machine, median, percentile, run
+
+OUT = ROOT / "bench" / "out"
+PG_BASE, PG_WORK = "nabij_dash_base", "nabij_dash"
+CACHE_HOURS = 20  # the data is relative to its build time
+TARGETS = {"page": 300.0, "refresh": 10.0, "detect": 60.0}
+NEW_MESSAGES = 10_000
+
+
+def log(text: str) -> None:
+    """Progress on stderr (stdout carries the results)."""
+    print(f"  [{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def cache_key(messages: int, days: int) -> str:
+    """Hash of what shapes the base database: size, span, schema and generators."""
+    import dashboardsdata
+    import inboxdata
+
+    digest = hashlib.sha256(
+        f"{messages}:{days}:{inboxdata.VERSION}:{dashboardsdata.VERSION}".encode()
+    )
+    for path in sorted((ROOT / "nabij" / "migrations").glob("*.py")):
+        digest.update(path.read_bytes())
+    digest.update((ROOT / "nabij" / "dbfeatures" / "search.py").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# --- building the base database -------------------------------------------------------
+
+
+def build(db: str, messages: int, days: int, env: dict[str, str]) -> dict[str, Any]:
+    """Migrate, bulk-load the inbox over `days` days, add analyses and decisions."""
+    import inboxdata
+    import inboxload
+
+    t0 = time.perf_counter()
+    run(["migrate"], env)
+    setup_django(env)
+    from django.db import connection
+
+    now = datetime.now(UTC)
+    ids = inboxload.create_small_tables(now)
+    connection.close()
+    generator = inboxdata.Generator(messages, now, ids, inboxdata.Corpus.load())
+    generator.span = timedelta(days=days)
+    timings = _loader(db, now, env, "rebuild").load(generator)
+    t1 = time.perf_counter()
+    counts = add_signals(_loader(db, now, env, "triggers"), now)
+    timings["signals_s"] = time.perf_counter() - t1
+    timings["total_s"] = time.perf_counter() - t0
+    return {
+        "built_at": now.isoformat(),
+        "messages": messages,
+        "days": days,
+        "conversations": len(generator.counts),
+        **counts,
+        "timings": {k: round(v, 1) for k, v in timings.items()},
+    }
+
+
+def _loader(db: str, now: datetime, env: dict[str, str], fts_mode: str) -> Any:
+    import inboxload
+    from django.db import connection
+
+    if db == "sqlite":
+        return inboxload.SqliteLoader(now, str(connection.settings_dict["NAME"]), fts_mode)
+    return inboxload.PostgresLoader(now, env["DATABASE_URL"])
+
+
+def add_signals(loader: Any, now: datetime) -> dict[str, int]:
+    """One current analysis and one decision per inbound message, in bulk; conversation starts."""
+    import dashboardsdata
+    import inboxload
+
+    from nabij.models import Decision, MessageAnalysis
+
+    tables = {
+        "nabij_messageanalysis": (MessageAnalysis, dashboardsdata.ANALYSIS_COLUMNS),
+        "nabij_decision": (Decision, dashboardsdata.DECISION_COLUMNS),
+    }
+    for table, (model, columns) in tables.items():
+        loader.tables[table] = inboxload.full_columns(model, columns, now)
+    # The generator leaves started_at empty; a conversation starts with its first message.
+    loader.conn.execute(
+        "UPDATE nabij_conversation SET started_at = created_at WHERE started_at IS NULL"
+    )
+    rows = dashboardsdata.Rows()
+    for i, chunk in enumerate(dashboardsdata.message_chunks(loader.conn)):
+        analyses, decisions = rows.for_messages(chunk)
+        loader.write("nabij_messageanalysis", analyses)
+        loader.write("nabij_decision", decisions)
+        if i % 10 == 0:
+            log(f"{rows.analysis_id:,} analyses written")
+    if isinstance(loader, inboxload.PostgresLoader):
+        for table in tables:
+            loader.conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f'(SELECT coalesce(max(id), 1) FROM "{table}"))'
+            )
+    loader.commit()
+    loader.finish()
+    return {"analyses": rows.analysis_id, "decisions": rows.decision_id}
+
+
+def prepare(args: argparse.Namespace) -> dict[str, Any]:
+    """The base database for this size (built when missing, stale or asked), and its facts."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    key = cache_key(args.messages, args.days)
+    meta_path = OUT / f"dashboards-{args.db}-{args.messages}-{args.days}-{key}.json"
+    if meta_path.exists() and not args.rebuild:
+        meta = json.loads(meta_path.read_text())
+        age = datetime.now(UTC) - datetime.fromisoformat(meta["built_at"])
+        if age < timedelta(hours=CACHE_HOURS) and base_exists(args.db, meta_path):
+            log(f"using the cached base database ({age.total_seconds() / 3600:.1f} h old)")
+            return {**meta, "cached": True}
+    for old in OUT.glob(f"dashboards-{args.db}-{args.messages}-*"):
+        old.unlink()
+    if args.db == "sqlite":
+        env = child_env(f"sqlite:///{meta_path.with_suffix('.sqlite3')}")
+    else:
+        pg_admin(f"DROP DATABASE IF EXISTS {PG_BASE} WITH (FORCE)")
+        pg_admin(f"CREATE DATABASE {PG_BASE}")
+        env = child_env(PG_SERVER + PG_BASE)
+    meta = build(args.db, args.messages, args.days, env)
+    meta_path.write_text(json.dumps(meta))
+    return {**meta, "cached": False}
+
+
+def base_exists(db: str, meta_path: Path) -> bool:
+    """Whether the base database of a cached meta file is still there."""
+    if db == "sqlite":
+        return meta_path.with_suffix(".sqlite3").exists()
+    import psycopg
+
+    with psycopg.connect(PG_SERVER + "postgres") as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_BASE]).fetchone()
+    return found is not None
+
+
+def work_copy(db: str, meta_path: Path) -> str:
+    """A fresh copy of the base database to measure on (the measurement writes to it)."""
+    if db == "sqlite":
+        work = OUT / "dashboards-work.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(meta_path.with_suffix(".sqlite3"), work)
+        return f"sqlite:///{work}"
+    pg_admin(f"DROP DATABASE IF EXISTS {PG_WORK} WITH (FORCE)")
+    pg_admin(f"CREATE DATABASE {PG_WORK} TEMPLATE {PG_BASE}")
+    return PG_SERVER + PG_WORK
+
+
+# --- measuring ------------------------------------------------------------------------
+
+
+def ingest_new(count: int, now: datetime) -> dict[str, float]:
+    """Ingest `count` new inbound messages of the last day, then their analyses in bulk."""
+    import dashboardsdata
+    import inboxdata
+    from django.db import transaction
+
+    from nabij.actions.ingest import IngestItem, do_ingest_messages
+    from nabij.models import Channel, MessageAnalysis
+
+    rng = random.Random(now.timestamp())
+    corpus = inboxdata.Corpus.load().items
+    channels = list(Channel.objects.all())
+    token = f"{now.timestamp():.0f}"
+    labels: dict[str, tuple[str, str, str, str]] = {}
+    batches: dict[int, list[IngestItem]] = {c.pk: [] for c in channels}
+    for i in range(count):
+        channel = rng.choice(channels)
+        text, kind, topic, urgency = rng.choice(corpus)
+        ext = f"new-{token}-{i}"
+        labels[ext] = (text, kind, topic, urgency)
+        batches[channel.pk].append(
+            IngestItem(
+                external_id=ext,
+                author_handle=f"@inwoner{rng.randrange(1, 5000)}@{channel.slug}",
+                text=text,
+                sent_at=now - timedelta(seconds=rng.randrange(1, 86_400)),
+            )
+        )
+    t0 = time.perf_counter()
+    stored = []
+    for channel in channels:
+        items = batches[channel.pk]
+        for start in range(0, len(items), 500):
+            with transaction.atomic():
+                results = do_ingest_messages(
+                    channel, items[start : start + 500], source="bench", queue_analysis=False
+                )
+            stored += [r.message for r in results if r.created]
+    t1 = time.perf_counter()
+    analyses = []
+    for message in stored:
+        text, kind, topic, urgency = labels[message.external_id or ""]
+        values = dashboardsdata.analysis_values(kind, topic, urgency, text, rng)
+        data, kind, conf, sent, label, emo, tox, urg, topic, lang, pii = values
+        analyses.append(
+            MessageAnalysis(
+                message=message,
+                analyser_version=dashboardsdata.ANALYSER_VERSION,
+                current=True,
+                data=json.loads(str(data)),
+                type=kind,
+                type_confidence=conf,
+                sentiment=sent,
+                sentiment_label=label,
+                emotion=emo,
+                toxicity=tox,
+                urgency=urg,
+                topic=topic,
+                language=lang,
+                has_pii=pii,
+            )
+        )
+    with transaction.atomic():
+        MessageAnalysis.objects.bulk_create(analyses, batch_size=2000)
+    t2 = time.perf_counter()
+    return {"stored": len(stored), "ingest_s": t1 - t0, "analyses_s": t2 - t1}
+
+
+def timed(label: str, func: Any) -> tuple[float, Any]:
+    """Seconds a call takes, and its result."""
+    t0 = time.perf_counter()
+    result = func()
+    seconds = time.perf_counter() - t0
+    log(f"{label}: {seconds:.1f} s")
+    return seconds, result
+
+
+def time_pages(client: Any, path: str, params: dict[str, str], n: int) -> dict[str, Any]:
+    """Warm up, then n timed GETs: wall and CPU milliseconds (CPU: this thread + backend)."""
+    for _ in range(2 if n > 3 else 1):
+        client.get(path, params)
+    times, cpu = [], []
+    backend = backend_cpu_ms()
+    for _ in range(n):
+        c0, t0 = time.thread_time(), time.perf_counter()
+        response = client.get(path, params)
+        t1, c1 = time.perf_counter(), time.thread_time()
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} {params} answered {response.status_code}")
+        after = backend_cpu_ms()
+        times.append((t1 - t0) * 1000)
+        cpu.append((c1 - c0) * 1000 + after - backend)
+        backend = after
+    return {"n": n, "p50": median(times), "p95": percentile(times, 95), "max": max(times),
+            "cpu_p95": percentile(cpu, 95), "bytes": len(response.content)}  # fmt: skip
+
+
+def pages(end: date, top_topic: str) -> list[tuple[str, str, dict[str, str]]]:
+    """The dashboard page kinds measured (label, path, GET parameters)."""
+    year = {"van": (end - timedelta(days=364)).isoformat(), "tot": end.isoformat()}
+    return [
+        ("dashboard (8 weeks)", "/signalen/", {}),
+        ("dashboard kanaal=facebook", "/signalen/", {"kanaal": "facebook"}),
+        (f"dashboard onderwerp={top_topic}", "/signalen/", {"onderwerp": top_topic}),
+        ("dashboard 1 year", "/signalen/", year),
+        ("patterns list", "/signalen/patronen/", {}),
+    ]
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Roll-ups, detection and pages on the work database; figures as a dict."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.utils import timezone
+
+    from nabij.actions.detection import do_store_patterns, run_detection
+    from nabij.actions.rollups import do_refresh_rollups
+    from nabij.actions.users import do_create_user
+    from nabij.models import DailyStat
+
+    if connection.vendor == "postgresql":
+        connection.settings_dict["CONN_MAX_AGE"] = None  # one connection for the whole run
+        connection.close()
+    out: dict[str, Any] = {}
+    out["rollup_full_s"], _ = timed("full roll-up", lambda: do_refresh_rollups(full=True))
+    now = datetime.now(UTC)
+    ingest = ingest_new(NEW_MESSAGES, now)
+    out["ingest"] = ingest
+    log(f"ingested {ingest['stored']:,} in {ingest['ingest_s']:.1f} s")
+    out["rollup_refresh_s"], days = timed("refresh", lambda: do_refresh_rollups())
+    out["rollup_refresh_days"] = days["days"]
+    out["rollup_noop_s"], _ = timed("refresh, nothing new", lambda: do_refresh_rollups())
+    end = timezone.localdate()
+    start = end - timedelta(days=29)
+    out["detect_lexical_s"], found = timed(
+        "detection (lexical)", lambda: run_detection(start, end, embedder=None)
+    )
+    out["detect_lexical_found"] = {k: len(v) for k, v in found.items()}
+    out["patterns_stored"] = len(do_store_patterns(found))
+    if args.embeddings:
+        out["detect_embeddings_s"], found = timed(
+            "detection (embeddings)", lambda: run_detection(start, end, embedder="default")
+        )
+        out["detect_embeddings_found"] = {k: len(v) for k, v in found.items()}
+    analyst = get_user_model().objects.filter(username="bench-analyst").first()
+    if analyst is None:
+        analyst = do_create_user("bench-analyst", "Bench-wachtwoord-2026", role="analyst")
+    client = Client()
+    client.force_login(analyst)
+    top = DailyStat.objects.values("topic").annotate(n=Count("id")).order_by("-n").first()
+    results = {}
+    for label, path, params in pages(end, (top or {}).get("topic") or "afval"):
+        results[label] = time_pages(client, path, params, args.requests)
+        log(f"{label}: p95 {results[label]['p95']:.0f} ms")
+    week = f"{end.isocalendar().year}-W{end.isocalendar().week:02d}"
+    if args.heartbeat_requests:
+        results[f"heartbeat {week}"] = time_pages(
+            client, "/signalen/hartslag/", {"week": week}, args.heartbeat_requests
+        )
+    out["pages"] = results
+    return out
+
+
+# --- processes and report -------------------------------------------------------------
+
+
+def child(args: argparse.Namespace) -> int:
+    """Prepare the base database or measure on a copy; JSON on stdout."""
+    os.chdir(ROOT)
+    if args.child == "prepare":
+        print(json.dumps(prepare(args)))
+        return 0
+    key = cache_key(args.messages, args.days)
+    meta_path = OUT / f"dashboards-{args.db}-{args.messages}-{args.days}-{key}.json"
+    url = work_copy(args.db, meta_path)
+    setup_django(child_env(url))
+    load_before = os.getloadavg()[0]
+    try:
+        out = measure(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.db == "postgres":
+            pg_admin(f"DROP DATABASE IF EXISTS {PG_WORK} WITH (FORCE)")
+            if args.drop:
+                pg_admin(f"DROP DATABASE IF EXISTS {PG_BASE} WITH (FORCE)")
+                meta_path.unlink(missing_ok=True)
+    out["load"] = (load_before, os.getloadavg()[0])
+    print(json.dumps(out))
+    return 0
+
+
+def _ok(value: float, target: float) -> str:
+    return "yes" if value < target else "NO"
+
+
+def table(db: str, meta: dict[str, Any], res: dict[str, Any]) -> str:
+    """A plain-text report of one database's figures."""
+    t = meta["timings"]
+    ing = res["ingest"]
+    lines = [
+        f"{db}: {meta['messages']:,} messages over {meta['days']} days, "
+        f"{meta['conversations']:,} conversations, {meta['analyses']:,} analyses and decisions",
+        ("base database: cached; " if meta.get("cached") else "base database: ")
+        + ", ".join(f"{k} {v}" for k, v in t.items()),
+        f"load average (1 min) before/after: {res['load'][0]:.1f}/{res['load'][1]:.1f} "
+        f"on {os.cpu_count()} cores",
+        "",
+        f"{'step':44} {'seconds':>8}  target  ok",
+        f"{'full roll-up build (informative)':44} {res['rollup_full_s']:>8.1f}",
+        f"{'ingest 10,000 new messages (informative)':44} {ing['ingest_s']:>8.1f}",
+        f"{'bulk insert their analyses (informative)':44} {ing['analyses_s']:>8.1f}",
+        f"{'refresh roll-ups after them':44} {res['rollup_refresh_s']:>8.1f}  < 10 s  "
+        f"{_ok(res['rollup_refresh_s'], TARGETS['refresh'])}  "
+        f"({res['rollup_refresh_days']} days recomputed)",
+        f"{'refresh roll-ups, nothing new':44} {res['rollup_noop_s']:>8.1f}",
+        f"{'detection, 30 days, lexical':44} {res['detect_lexical_s']:>8.1f}  < 60 s  "
+        f"{_ok(res['detect_lexical_s'], TARGETS['detect'])}  {res['detect_lexical_found']}",
+    ]
+    if "detect_embeddings_s" in res:
+        lines.append(
+            f"{'detection, 30 days, sentence embeddings':44} {res['detect_embeddings_s']:>8.1f}"
+            f"  < 60 s  {_ok(res['detect_embeddings_s'], TARGETS['detect'])}  "
+            f"{res['detect_embeddings_found']}"
+        )
+    lines += ["", f"{'page':44} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
+              f"{'cpu p95':>7}  ok"]  # fmt: skip
+    for label, r in res["pages"].items():
+        ok = "(no target)" if label.startswith("heartbeat") else _ok(r["p95"], TARGETS["page"])
+        lines.append(
+            f"{label:44} {r['n']:>4} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['max']:>7.1f} "
+            f"{r['cpu_p95']:>7.1f}  {ok}"
+        )
+    return "\n".join(lines)
+
+
+def _child_json(args: argparse.Namespace, db: str, step: str) -> dict[str, Any] | None:
+    cmd = [sys.executable, __file__, "--child", step, "--db", db, "--messages",
+           str(args.messages), "--days", str(args.days), "--requests", str(args.requests),
+           "--heartbeat-requests", str(args.heartbeat_requests)]  # fmt: skip
+    cmd += [f"--{flag}" for flag in ("rebuild", "embeddings", "drop") if getattr(args, flag)]
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode or not lines:
+        print(f"{db}: {step} FAILED (exit {proc.returncode})\n", flush=True)
+        return None
+    return dict(json.loads(lines[-1]))
+
+
+def parent(args: argparse.Namespace) -> int:
+    """Per database: one process prepares the base database, another measures."""
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    print(f"Signals dashboards with {args.messages:,} messages; targets: pages p95 < 300 ms, "
+          f"refresh after {NEW_MESSAGES:,} new < 10 s, detection over 30 days < 60 s\n"
+          f"Machine: {machine()}\n", flush=True)  # fmt: skip
+    failed = 0
+    for db in dbs:
+        meta = _child_json(args, db, "prepare")
+        res = _child_json(args, db, "measure") if meta else None
+        if meta is None or res is None:
+            failed += 1
+            continue
+        print(table(db, meta, res) + "\n", flush=True)
+        if args.json:
+            report = {"db": db, "build": meta, "results": res}
+            Path(args.json).with_suffix(f".{db}.json").write_text(json.dumps(report, indent=2))
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: --db sqlite|postgres|both, --messages N, --days D."""
+    p = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    p.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
+    p.add_argument("--messages", type=int, default=1_000_000)
+    p.add_argument("--days", type=int, default=100, help="days the messages are spread over")
+    p.add_argument("--requests", type=int, default=100, help="timed requests per page kind")
+    p.add_argument(
+        "--heartbeat-requests",
+        type=int,
+        default=3,
+        help="timed heartbeat pages (each runs detection over a week; 0: none)",
+    )
+    p.add_argument("--embeddings", action="store_true",
+                   help="also time detection with sentence embeddings (slow)")  # fmt: skip
+    p.add_argument("--rebuild", action="store_true", help="ignore the cached base database")
+    p.add_argument("--drop", action="store_true", help="drop the PostgreSQL base afterwards")
+    p.add_argument("--json", help="also write the figures as JSON (PATH.<db>.json)")
+    p.add_argument("--child", choices=["prepare", "measure"], help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.messages < 1000 or not 30 <= args.days <= 365:
+        p.error("--messages must be at least 1000 and --days between 30 and 365")
+    if args.child:
+        return child(args)
+    return parent(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""Analyses and decisions for the synthetic inbox, for the dashboards benchmark.
+
+`bench/inboxdata.py` writes conversations and messages (with the type, topic and
+urgency of their labelled corpus text). This module adds what the signals layer reads:
+one current `MessageAnalysis` per inbound message (tone, emotion and toxicity drawn per
+type, `data` with `redacted_text` and `type_scores`) and one `Decision` per inbound
+message, written in bulk through an `inboxload.Loader`. The row functions are pure.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+# Bump when the generated rows change: the cached databases are keyed by it.
+VERSION = 1
+ANALYSER_VERSION = "bench-1"
+ANALYSIS_COLUMNS = (
+    "id message_id analyser_version created_at current data type type_confidence sentiment "
+    "sentiment_label emotion toxicity urgency topic language has_pii"
+).split()
+DECISION_COLUMNS = (
+    "id message_id conversation_id action reason_code source state created_at team "
+    "requires_confirmation"
+).split()
+TYPES = (
+    "vraag melding klacht ervaring mening compliment aanval desinformatie noodkreet overig"
+).split()
+# Per type: (mean sentiment, spread, emotion weights over EMOTIONS, toxic share).
+EMOTIONS = ("boos", "frustratie", "verdriet", "angst", "vermoeidheid", "blij", "neutraal")
+TONE: dict[str, tuple[float, float, tuple[int, ...], float]] = {
+    "vraag": (-0.05, 0.25, (2, 8, 1, 3, 4, 4, 78), 0.005),
+    "melding": (-0.25, 0.25, (6, 20, 2, 6, 8, 1, 57), 0.01),
+    "klacht": (-0.6, 0.25, (25, 40, 5, 3, 17, 0, 10), 0.04),
+    "ervaring": (-0.1, 0.45, (8, 15, 12, 5, 10, 20, 30), 0.01),
+    "mening": (-0.2, 0.45, (15, 20, 3, 5, 7, 10, 40), 0.05),
+    "compliment": (0.7, 0.2, (0, 0, 0, 0, 0, 85, 15), 0.0),
+    "aanval": (-0.85, 0.12, (70, 15, 0, 0, 5, 0, 10), 0.85),
+    "desinformatie": (-0.35, 0.3, (25, 15, 0, 35, 5, 0, 20), 0.08),
+    "noodkreet": (-0.75, 0.15, (3, 5, 40, 35, 15, 0, 2), 0.0),
+    "overig": (0.0, 0.3, (3, 5, 2, 2, 3, 10, 75), 0.01),
+}
+# Action and reason per type, as a published protocol would advise (see data/protocol).
+ADVICE: dict[str, tuple[str, str]] = {
+    "vraag": ("beantwoorden", "vraag"),
+    "melding": ("doorzetten", "melding_vastleggen"),
+    "klacht": ("prive_voortzetten", "klacht_opvolgen"),
+    "ervaring": ("beantwoorden", "empathie"),
+    "mening": ("monitoren", "beleidssignaal"),
+    "compliment": ("beantwoorden", "bedanken"),
+    "aanval": ("bewust_niet_reageren", "bedreiging"),
+    "desinformatie": ("indirect_reageren", "gerucht_eenmalig_feiten"),
+    "noodkreet": ("escaleren", "acuut_gevaar"),
+    "overig": ("monitoren", "geen_passende_regel"),
+}
+# The analyser redacts personal data; in the synthetic texts that is house numbers.
+HOUSE_NUMBER = re.compile(r"\b\d{1,4}\b")
+
+
+def sentiment_label(score: float) -> str:
+    """The analyser's label for a sentiment score in [-1, 1]."""
+    if score <= -0.2:
+        return "negatief"
+    if score >= 0.2:
+        return "positief"
+    return "neutraal"
+
+
+def type_scores(kind: str, confidence: float, rng: random.Random) -> dict[str, float]:
+    """Scores per type summing to 1, the given type on top with the given confidence."""
+    others = [t for t in TYPES if t != kind]
+    weights = [rng.random() ** 3 for _ in others]
+    total = sum(weights) or 1.0
+    scores = {
+        t: round((1 - confidence) * w / total, 4) for t, w in zip(others, weights, strict=True)
+    }
+    scores[kind] = round(confidence, 4)
+    return dict(sorted(scores.items(), key=lambda item: -item[1]))
+
+
+def analysis_values(
+    kind: str, topic: str, urgency: str, text: str, rng: random.Random
+) -> tuple[object, ...]:
+    """Analysis columns after (id, message_id, analyser_version, created_at, current)."""
+    kind = kind if kind in TONE else "overig"
+    mean, spread, emotions, toxic_share = TONE[kind]
+    sentiment = max(-1.0, min(1.0, rng.gauss(mean, spread)))
+    emotion = rng.choices(EMOTIONS, emotions)[0]
+    toxic = rng.random() < toxic_share
+    toxicity = rng.uniform(0.5, 0.98) if toxic else rng.betavariate(1.2, 12)
+    confidence = rng.uniform(0.45, 0.97)
+    redacted = HOUSE_NUMBER.sub("[huisnummer]", text)
+    has_pii = redacted != text
+    data = {
+        "redacted_text": redacted,
+        "type_scores": type_scores(kind, confidence, rng),
+        "sentiment": round(sentiment, 3),
+        "emotion": emotion,
+        "toxicity": round(toxicity, 3),
+        "topics": [topic] if topic else [],
+        "urgency": urgency or "normaal",
+        "pii": [{"kind": "huisnummer"}] if has_pii else [],
+    }
+    return (
+        json.dumps(data, ensure_ascii=False),
+        kind,
+        round(confidence, 3),
+        round(sentiment, 3),
+        sentiment_label(sentiment),
+        emotion,
+        round(toxicity, 3),
+        urgency or "normaal",
+        topic,
+        "nl",
+        has_pii,
+    )
+
+
+def decision_values(kind: str, accounted: bool) -> tuple[object, ...]:
+    """Decision columns after (id, message_id, conversation_id): what was decided."""
+    action, reason = ADVICE.get(kind, ADVICE["overig"])
+    state = "confirmed" if accounted else "recommended"
+    return (action, reason, "person" if accounted else "protocol", state)
+
+
+class Rows:
+    """Analysis and decision rows for inbound messages read in id order."""
+
+    def __init__(self, seed: int = 2027) -> None:
+        self.rng = random.Random(seed)
+        self.analysis_id = 0
+        self.decision_id = 0
+
+    def for_messages(
+        self, messages: Sequence[Sequence[Any]]
+    ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        """Rows for (id, conversation_id, text, type, topic, urgency, sent_at, accounted_at)."""
+        analyses: list[tuple[object, ...]] = []
+        decisions: list[tuple[object, ...]] = []
+        for mid, conv, text, kind, topic, urgency, sent_at, accounted_at in messages:
+            when = as_datetime(sent_at) + timedelta(seconds=5)
+            self.analysis_id += 1
+            values = analysis_values(kind or "overig", topic or "", urgency or "", text, self.rng)
+            analyses.append((self.analysis_id, mid, ANALYSER_VERSION, when, True, *values))
+            self.decision_id += 1
+            action, reason, source, state = decision_values(str(values[1]), bool(accounted_at))
+            decided = as_datetime(accounted_at) if accounted_at else when
+            decisions.append(
+                (self.decision_id, mid, conv, action, reason, source, state, decided, "", True)
+            )
+        return analyses, decisions
+
+
+def as_datetime(value: Any) -> datetime:
+    """A datetime from a database value (SQLite gives text, PostgreSQL a datetime)."""
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def message_chunks(conn: Any, size: int = 20_000) -> Iterator[list[tuple[Any, ...]]]:
+    """Inbound messages in id order, in chunks, from a DB-API connection (either database)."""
+    mark = "?" if type(conn).__module__.startswith("sqlite3") else "%s"
+    last = 0
+    while True:
+        rows = conn.execute(
+            "SELECT id, conversation_id, text, type, topic, urgency, sent_at, accounted_at "
+            f"FROM nabij_message WHERE direction = 'inbound' AND id > {mark} "
+            f"ORDER BY id LIMIT {int(size)}",
+            (last,),
+        ).fetchall()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
