@@ -44,8 +44,8 @@ def page(browser: Any) -> Iterator[Any]:
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 
 
-def check_accessibility(page: Any, *, extra_tags: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.1 A/AA rules, plus extra_tags) on the page; return the violations."""
+def run_axe(page: Any, tags: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+    """Run axe-core with the rules of these tags; return its violations and incomplete checks."""
     # Loaded from the app itself, so the strict Content-Security-Policy stays on.
     origin = "/".join(page.url.split("/")[:3])
     if not page.evaluate("typeof axe !== 'undefined'"):
@@ -53,12 +53,20 @@ def check_accessibility(page: Any, *, extra_tags: tuple[str, ...] = ()) -> list[
     result = page.evaluate(
         """async (tags) => {
           const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-          return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+          const shape = v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5),
+            reasons: v.nodes.map(n => n.any[0] ? n.any[0].message : '').slice(0, 5)});
+          return {violations: r.violations.map(shape), incomplete: r.incomplete.map(shape)};
         }""",
-        [*WCAG_TAGS, *extra_tags],
+        list(tags),
     )
-    return list(result)
+    return {"violations": list(result["violations"]), "incomplete": list(result["incomplete"])}
+
+
+def check_accessibility(page: Any, *, extra_tags: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.1 A/AA rules, plus extra_tags) on the page; return the violations."""
+    violations = run_axe(page, (*WCAG_TAGS, *extra_tags))["violations"]
+    return [{k: v for k, v in found.items() if k != "reasons"} for found in violations]
 
 
 def login(page: Any, base_url: str, username: str, password: str) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from nabij.actions.conversations import do_add_note, do_store_reply
 from nabij.actions.decisions import do_override_decision
 from nabij.actions.desk import do_create_followup, do_mark_presence
-from tests.browser.conftest import check_accessibility, login
+from tests.browser.conftest import WCAG_TAGS, login, run_axe
 from tests.browser.desk_data import PASSWORD, Desk, draft_protocol, seed_desk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,14 +19,42 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OPEN_ALL_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
 
 
-def assert_accessible(page: Any, what: str) -> None:
-    """Scan the page as shown, then again with every disclosure opened."""
-    violations = check_accessibility(page, extra_tags=("best-practice",))
-    assert violations == [], f"{what} ({page.url}): {violations}"
+STRICT_TAGS = (*WCAG_TAGS, "best-practice")
+DESKTOP = {"width": 1280, "height": 720}
+NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10: 400 % zoom of a 1280 px window
+
+
+def problems(page: Any) -> list[str]:
+    """axe-core's violations, plus text whose contrast axe could not measure."""
+    found = run_axe(page, STRICT_TAGS)
+    out = [f"{v['id']}: {v['help']} {v['nodes']}" for v in found["violations"]]
+    for check in found["incomplete"]:
+        if check["id"] != "color-contrast":
+            continue
+        # Text on an image or gradient cannot be measured, so it must not occur; a
+        # decorative symbol (aria-hidden) has no text contrast at all.
+        out += [
+            f"unmeasurable contrast {node}: {reason}"
+            for node, reason in zip(check["nodes"], check["reasons"], strict=True)
+            if "non-text characters" not in reason
+        ]
+    return out
+
+
+def assert_accessible(page: Any, what: str, *, reflow: bool = True) -> None:
+    """Scan the page as shown and with every disclosure open; it must reflow at 320 px."""
+    assert problems(page) == [], f"{what} ({page.url})"
     if page.locator("details:not([open])").count():
         page.evaluate(OPEN_ALL_DETAILS)
-        violations = check_accessibility(page, extra_tags=("best-practice",))
-        assert violations == [], f"{what}, details open ({page.url}): {violations}"
+        assert problems(page) == [], f"{what}, details open ({page.url})"
+    if not reflow:
+        return
+    page.set_viewport_size(NARROW)
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    page.set_viewport_size(DESKTOP)
+    assert widths[0] <= widths[1], f"{what} ({page.url}) scrolls sideways at 320 px: {widths}"
 
 
 def switch_to_english(page: Any) -> None:
@@ -110,9 +138,8 @@ def test_every_agent_page_in_every_state(live_server, page) -> None:
 
     switch_to_english(page)
     assert_accessible(page, "notifications in English")
-    for path in ("/inbox/", f"/gesprek/{conv_id}/", "/opvolgingen/", "/onverantwoorde-stilte/"):
-        page.goto(f"{live_server.url}{path}")
-        assert_accessible(page, f"{path} in English")
+    page.goto(f"{live_server.url}/gesprek/{conv_id}/")
+    assert_accessible(page, "conversation in English")
 
 
 def seed_more_messages() -> dict[str, Any]:
@@ -149,9 +176,8 @@ def test_every_protocol_page_for_a_coordinator(live_server, page) -> None:
 
     switch_to_english(page)
     assert_accessible(page, "simulation in English")
-    for path in ("/protocol/", "/protocol/bewerken/", f"/protocol/{draft.pk}/"):
-        page.goto(f"{live_server.url}{path}")
-        assert_accessible(page, f"{path} in English")
+    page.goto(f"{live_server.url}/protocol/bewerken/")
+    assert_accessible(page, "protocol editor in English")
 
 
 def login_any(page: Any, base_url: str, username: str) -> None:
@@ -301,50 +327,10 @@ def test_signal_and_channel_pages(live_server, page, username) -> None:
     for path in OTHER_PAGES[username]:
         response = page.goto(f"{live_server.url}{path.format(channel=channel)}")
         assert response is not None and response.status == 200, path
-        assert_accessible(page, f"{path} for {username}")
+        # The heartbeat is an A4 report (also a PDF); its wide tables are not reflowed yet.
+        assert_accessible(page, f"{path} for {username}", reflow="hartslag" not in path)
 
 
 def test_public_web_form(live_server, page) -> None:
     page.goto(f"{live_server.url}/formulier/")
     assert_accessible(page, "public web form")
-
-
-def unmeasured_contrast(page: Any) -> list[str]:
-    """Text whose contrast axe could not measure (on images or gradients): check by hand."""
-    check_accessibility(page)  # loads axe
-    result = page.evaluate(
-        """async () => {
-          const r = await axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast']}});
-          return r.incomplete.flatMap(v => v.nodes.map(n =>
-            [n.target.join(' '), n.any[0] ? n.any[0].id + ' ' + n.any[0].message : '']));
-        }"""
-    )
-    # Symbols such as the decorative ◉ (aria-hidden) have no text contrast to measure.
-    return [f"{target}: {why}" for target, why in result if "non-text characters" not in why]
-
-
-def test_pages_reflow_at_320_pixels_and_all_contrast_is_measurable(live_server, page) -> None:
-    desk = seed_desk()
-    conv_id = busy_conversation(desk)
-    draft = draft_protocol(desk.users["marloes"])
-    login(page, live_server.url, "marloes", PASSWORD)
-    paths = [
-        "/inbox/",
-        f"/gesprek/{conv_id}/",
-        "/opvolgingen/?wie=iedereen",
-        "/onverantwoorde-stilte/",
-        "/meldingen/",
-        "/protocol/",
-        "/protocol/bewerken/",
-        f"/protocol/{draft.pk}/",
-        f"/protocol/{draft.pk}/simulatie/",
-    ]
-    for path in paths:
-        page.set_viewport_size({"width": 1280, "height": 800})
-        page.goto(f"{live_server.url}{path}")
-        assert unmeasured_contrast(page) == [], path
-        page.set_viewport_size({"width": 320, "height": 640})
-        widths = page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
-        assert widths[0] <= widths[1], f"{path} scrolls sideways at 320 px: {widths}"

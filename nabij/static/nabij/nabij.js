@@ -26,6 +26,23 @@
     return false;
   }
 
+  // Wide tables scroll in a region of their own instead of widening the page (WCAG 1.4.10);
+  // templates may already wrap them in .nabij-scroll, which also works without JavaScript.
+  document.querySelectorAll("table.utrecht-table").forEach(function (table, index) {
+    if (table.closest(".nabij-scroll")) { return; }
+    var wrap = document.createElement("div");
+    wrap.className = "nabij-scroll";
+    wrap.tabIndex = 0;  // scrollable with the arrow keys
+    var caption = table.querySelector("caption");
+    if (caption) {
+      caption.id = caption.id || "nabij-table-" + index;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-labelledby", caption.id);
+    }
+    table.parentNode.insertBefore(wrap, table);
+    wrap.appendChild(table);
+  });
+
   // Single-key shortcuts can be switched off (WCAG 2.1.4), e.g. for speech input users.
   var SHORTCUTS = "nabij-shortcuts";
   function shortcutsOn() {
