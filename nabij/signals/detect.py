@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,10 +38,33 @@ def as_moment(value: date | datetime, tz: ZoneInfo, *, end: bool = False) -> dat
     return datetime.combine(day, time(0), tzinfo=tz)
 
 
+def _clean(message: SignalMessage) -> SignalMessage:
+    """The message with odd field values replaced by neutral ones, so junk never crashes."""
+    fixes: dict[str, object] = {}
+    for name, default in (
+        ("key", ""),
+        ("channel", "import"),
+        ("author_key", ""),
+        ("type", "overig"),
+        ("emotion", "neutraal"),
+        ("topic", "overig"),
+    ):
+        if not isinstance(getattr(message, name), str):
+            fixes[name] = default
+    for name in ("toxicity", "sentiment"):
+        value = getattr(message, name)
+        if not isinstance(value, int | float) or value != value:
+            fixes[name] = 0.0
+    first = message.author_first_seen
+    if first is not None and not (isinstance(first, datetime) and first.tzinfo is not None):
+        fixes["author_first_seen"] = None
+    return replace(message, **fixes) if fixes else message  # type: ignore[arg-type]
+
+
 def _usable(messages: Sequence[object]) -> list[SignalMessage]:
-    """Drop anything that is not a SignalMessage with an aware time (junk never crashes)."""
+    """SignalMessages with an aware time and a text, cleaned; anything else is ignored."""
     return [
-        m for m in messages
+        _clean(m) for m in messages
         if isinstance(m, SignalMessage) and isinstance(m.sent_at, datetime)
         and m.sent_at.tzinfo is not None and isinstance(m.text, str)
     ]  # fmt: skip
@@ -93,6 +116,8 @@ def detect(
     cfg = config or SignalConfig()
     tz = ZoneInfo(cfg.timezone)
     lo, hi = as_moment(start, tz), as_moment(end, tz, end=True)
+    if hi <= lo:
+        return {"spikes": [], "patterns": [], "warnings": []}
     usable = _usable(messages)
     in_window = [m for m in usable if lo <= m.sent_at < hi]
     places = gazetteer if isinstance(gazetteer, Gazetteer) else (
@@ -102,8 +127,6 @@ def detect(
     vectors, lexical = candidate_vectors(candidates, embedder)
     pattern_cfg = cfg.patterns
     if lexical:
-        from dataclasses import replace
-
         pattern_cfg = replace(pattern_cfg, similarity=pattern_cfg.lexical_similarity)
     patterns = find_patterns(candidates, vectors, hi, tz, places, pattern_cfg)
     bursts = find_coordinated(in_window, lo, hi, cfg.coordination)

@@ -105,6 +105,20 @@ def test_junk_is_ignored() -> None:
     assert result == {"spikes": [], "patterns": [], "warnings": []}
 
 
+def test_odd_field_values_are_neutralised() -> None:
+    odd = [
+        replace(m, topic=None, type=3, toxicity="hoog", author_first_seen="gisteren")  # type: ignore[arg-type]
+        for m in _scenario()[:300]
+    ]
+    result = detect(odd, START, START + timedelta(days=69))
+    json.dumps(result)
+
+
+def test_reversed_period_is_empty() -> None:
+    result = detect(_scenario(), date(2026, 11, 1), date(2026, 10, 1))
+    assert result == {"spikes": [], "patterns": [], "warnings": []}
+
+
 TEXTS = st.text(max_size=80)
 MESSAGES = st.builds(
     SignalMessage,
