@@ -88,11 +88,11 @@ def analysis_values(
     """Analysis columns after (id, message_id, analyser_version, created_at, current)."""
     kind = kind if kind in TONE else "overig"
     mean, spread, emotions, toxic_share = TONE[kind]
-    sentiment = max(-1.0, min(1.0, rng.gauss(mean, spread)))
+    sentiment = round(max(-1.0, min(1.0, rng.gauss(mean, spread))), 3)
     emotion = rng.choices(EMOTIONS, emotions)[0]
     toxic = rng.random() < toxic_share
     toxicity = rng.uniform(0.5, 0.98) if toxic else rng.betavariate(1.2, 12)
-    confidence = rng.uniform(0.45, 0.97)
+    confidence = rng.uniform(0.55, 0.97)  # above the rest together: the top type
     redacted = HOUSE_NUMBER.sub("[huisnummer]", text)
     has_pii = redacted != text
     data = {
