@@ -392,3 +392,58 @@ def test_coordinators_add_and_switch_off_a_webhook() -> None:
     assert WebhookDelivery.objects.get().state == "failed"
     assert AuditEvent.objects.filter(verb="webhook.deactivated").exists()
     assert login("agent").get("/webhooks/").status_code == 403
+
+
+JUNK_BODIES = [
+    b"",
+    b"null",
+    b"[]",
+    b'"text"',
+    b'{"external_id": null}',
+    b'{"external_id": "x", "author": "not an object", "text": "t", "sent_at": "2026-10-05T09:00:00Z"}',
+    b'{"external_id": "'
+    + b"x" * 5000
+    + b'", "author": {"handle": "a"}, "text": "t", "sent_at": "2026-10-05T09:00:00Z"}',
+    b'{"external_id": "x", "author": {"handle": "a"}, "text": "t", "sent_at": "yesterday"}',
+    b'{"external_id": "x", "author": {"handle": "a"}, "text": "t", "sent_at": "9999-99-99T00:00:00Z"}',
+    b'{"external_id": "nul\\u0000", "author": {"handle": "a\\u0000"}, "text": "t\\u0000", "sent_at": "2026-10-05T09:00:00Z"}',
+    b"\xff\xfe\x00{",
+]
+
+
+def test_junk_never_breaks_the_api() -> None:
+    _, raw = _token()
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    for body in JUNK_BODIES:
+        response = client.post("/api/v1/messages", body, content_type="application/json")
+        assert response.status_code in (201, 400, 422), (body[:60], response.status_code)
+    stored = Message.objects.filter(external_id="nul").first()
+    assert stored is not None and "\x00" not in stored.text  # NUL is stripped, not stored
+
+
+def test_junk_never_breaks_the_web_form() -> None:
+    client = Client()
+    for data in ({"text": "a" * 10_000}, {"text": "\x00"}, {"text": "x", "phone": "<script>"}, {}):
+        assert client.post("/formulier/", data).status_code in (302, 400)
+    for query in ("?r=junk", "?r=", ""):
+        assert client.get(f"/formulier/ontvangen/{query}").status_code == 200
+
+
+def test_secrets_never_reach_the_log(caplog, local_server) -> None:
+    import logging
+
+    from nabij.actions.channels import do_poll_channel
+    from nabij.connectors.http import HttpxClient
+    from tests.channels.helpers import MastodonServer, mastodon_channel
+
+    caplog.set_level(logging.DEBUG)
+    MastodonServer(local_server).add(2)
+    channel = mastodon_channel(local_server)
+    local_server.inject("500", "garbage")
+    http = HttpxClient(timeout=2)
+    for _ in range(3):
+        do_poll_channel(channel.pk, http=http)
+    http.close()
+    channel.refresh_from_db()
+    assert caplog.text  # the client did log its requests
+    assert "test-token-abc" not in caplog.text and "test-token-abc" not in channel.last_error
