@@ -23,7 +23,7 @@ class LinkConfig:
     place_bonus: float = 0.15
     chunk: int = 2048
     exact_limit: int = 8000
-    cell_size: int = 600
+    cell_size: int = 400
     second_cell_margin: float = 0.08
     train_sample: int = 6000
     kmeans_rounds: int = 6
