@@ -73,3 +73,22 @@ def test_coordinators_upload_an_export_and_see_row_errors() -> None:
     wrong = SimpleUploadedFile("export.exe", b"MZ", content_type="application/octet-stream")
     refused = client.post(f"/kanalen/{channel.pk}/importeren/", {"file": wrong})
     assert refused.status_code == 400
+
+
+def test_an_xlsx_export_is_imported_with_row_numbers(tmp_path, capsys) -> None:
+    from openpyxl import Workbook
+
+    _save_mapping()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        ["Bericht-ID", "Datum", "Afzender", "Naam", "Bericht", "Reactie op", "Kanaal type"]
+    )
+    sheet.append([2001, "14-09-2026 08:12", "@anna", "Anna", "Container vol", None, "openbaar"])
+    sheet.append([2002, "niet een datum", "@bram", "Bram", "Tekst", None, "openbaar"])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    assert main(["import-file", str(path), "--mapping", "webcaretool", "--no-analysis"]) == 1
+    out, err = capsys.readouterr()
+    assert "1 new" in out and "row 3:" in err
+    assert Message.objects.filter(external_id="webcaretool:2001").exists()
