@@ -149,7 +149,7 @@ def test_an_agent_fixes_the_tone_findings_and_sends(live_server, page) -> None:
     assert reply.message.text == f"{FIXED}\nSanne"
     assert reply.message.conversation_id == message.conversation_id
     assert reply.in_reply_to_id == message.pk
-    assert reply.created_by.username == "sanne"
+    assert reply.created_by is not None and reply.created_by.username == "sanne"
     # Stored as queued (audited); the test task backend delivers at once, and this channel
     # has no credentials, so the delivery fails visibly instead of silently.
     verbs = list(
