@@ -16,7 +16,7 @@ import numpy as np
 
 from .linking import UnionFind
 from .records import SignalMessage
-from .text import normalise, shingles
+from .text import normalise, word_shingles
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 
@@ -93,9 +93,12 @@ def find_coordinated(
     chosen: list[SignalMessage] = []
     sets: list[set[int]] = []
     for message in sorted(messages, key=lambda m: (m.sent_at, m.key)):
-        if start <= message.sent_at < end and len(normalise(message.text).split()) >= cfg.min_words:
+        if not start <= message.sent_at < end:
+            continue
+        words = normalise(message.text).split()
+        if len(words) >= cfg.min_words:
             chosen.append(message)
-            sets.append(shingles(message.text, 2))
+            sets.append(word_shingles(words, 2))
     if len(chosen) < cfg.min_accounts:
         return []
     times = np.array([m.sent_at.timestamp() for m in chosen], dtype=np.float64)

@@ -95,7 +95,11 @@ def find_places(text: str, gazetteer: Gazetteer = EMPTY_GAZETTEER) -> list[tuple
 
 def shingles(text: str, size: int = 3) -> set[int]:
     """Hashed word shingles of the normalised text (deterministic across runs)."""
-    words = normalise(text).split()
+    return word_shingles(normalise(text).split(), size)
+
+
+def word_shingles(words: Sequence[str], size: int = 3) -> set[int]:
+    """Hashed shingles of already normalised words."""
     if len(words) < size:
         return {zlib.crc32(" ".join(words).encode())} if words else set()
     return {
