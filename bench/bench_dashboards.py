@@ -285,6 +285,28 @@ def time_pages(client: Any, path: str, params: dict[str, str], n: int) -> dict[s
             "cpu_p95": percentile(cpu, 95), "bytes": len(response.content)}  # fmt: skip
 
 
+def slowest_queries(label: str, func: Any, top: int = 3) -> list[dict[str, Any]]:
+    """Run func once with the queries captured; log and return the slowest with their plans."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        func()
+    slow = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:top]
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    out = []
+    for query in slow:
+        plan = ""
+        if query["sql"].lstrip().upper().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute(explain + query["sql"])
+                plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        out.append({"ms": float(query["time"]) * 1000, "sql": query["sql"][:300], "plan": plan})
+        log(f"{label}: {out[-1]['ms']:.0f} ms {out[-1]['sql'][:160]} PLAN {plan[:300]}")
+    log(f"{label}: {len(captured.captured_queries)} queries")
+    return out
+
+
 def pages(end: date, top_topic: str) -> list[tuple[str, str, dict[str, str]]]:
     """The dashboard page kinds measured (label, path, GET parameters)."""
     year = {"van": (end - timedelta(days=364)).isoformat(), "tot": end.isoformat()}
@@ -306,7 +328,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
     from nabij.actions.detection import do_store_patterns, run_detection
-    from nabij.actions.rollups import do_refresh_rollups
+    from nabij.actions.rollups import _recompute_day, do_refresh_rollups
     from nabij.actions.users import do_create_user
     from nabij.models import DailyStat
 
@@ -321,6 +343,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     log(f"ingested {ingest['stored']:,} in {ingest['ingest_s']:.1f} s")
     out["rollup_refresh_s"], days = timed("refresh", lambda: do_refresh_rollups())
     out["rollup_refresh_days"] = days["days"]
+    day = (now - timedelta(days=50)).date()
+    out.setdefault("queries", {})["recompute one day"] = slowest_queries(
+        "recompute one day", lambda: _recompute_day(day)
+    )
     out["rollup_noop_s"], _ = timed("refresh, nothing new", lambda: do_refresh_rollups())
     end = timezone.localdate()
     start = end - timedelta(days=29)
@@ -342,13 +368,17 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     top = DailyStat.objects.values("topic").annotate(n=Count("id")).order_by("-n").first()
     results = {}
     for label, path, params in pages(end, (top or {}).get("topic") or "afval"):
-        results[label] = time_pages(client, path, params, args.requests)
-        log(f"{label}: p95 {results[label]['p95']:.0f} ms")
+        results[label] = r = time_pages(client, path, params, args.requests)
+        log(f"{label}: p50 {r['p50']:.0f} p95 {r['p95']:.0f} max {r['max']:.0f} "
+            f"cpu p95 {r['cpu_p95']:.0f} ms")  # fmt: skip
+        out.setdefault("queries", {})[label] = slowest_queries(
+            label, lambda path=path, params=params: client.get(path, params)
+        )
     week = f"{end.isocalendar().year}-W{end.isocalendar().week:02d}"
     if args.heartbeat_requests:
-        results[f"heartbeat {week}"] = time_pages(
-            client, "/signalen/hartslag/", {"week": week}, args.heartbeat_requests
-        )
+        r = time_pages(client, "/signalen/hartslag/", {"week": week}, args.heartbeat_requests)
+        results[f"heartbeat {week}"] = r
+        log(f"heartbeat: p50 {r['p50']:.0f} max {r['max']:.0f} ms")
     out["pages"] = results
     return out
 
