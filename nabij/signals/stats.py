@@ -1,10 +1,23 @@
-"""Count statistics: a negative-binomial upper tail and robust helpers, no SciPy needed."""
+"""Count statistics: negative-binomial and Poisson upper tails, a robust cap; no SciPy needed."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
+
+
+def _sum_tail(log_pmf: Callable[[int], float], observed: int) -> float:
+    """Sum pmf(k) for k >= observed, for a pmf that falls from `observed` on."""
+    total, k = 0.0, observed
+    while True:
+        term = math.exp(log_pmf(k))
+        total += term
+        k += 1
+        # An underflowed first term means the tail is below double precision: it is 0.
+        if term <= total * 1e-12 or k > observed + 100_000:
+            return min(1.0, total)
 
 
 def nb_upper_tail(observed: int, mean: float, dispersion: float) -> float:
@@ -16,39 +29,31 @@ def nb_upper_tail(observed: int, mean: float, dispersion: float) -> float:
         return poisson_upper_tail(observed, mean)
     size = 1.0 / dispersion
     p = size / (size + mean)
-    log_p, log_q = math.log(p), math.log1p(-p)
-    log_norm = math.lgamma(size)
-    below = 0.0
-    for k in range(observed):
-        below += math.exp(math.lgamma(k + size) - log_norm - math.lgamma(k + 1) + size * log_p
-                          + k * log_q)  # fmt: skip
-    return max(0.0, min(1.0, 1.0 - below)) if below < 0.999999 else _tail_direct(observed, size, p)
-
-
-def _tail_direct(observed: int, size: float, p: float) -> float:
-    """Sum the tail itself when 1 - cdf would lose all precision."""
     log_p, log_q, log_norm = math.log(p), math.log1p(-p), math.lgamma(size)
-    total, k = 0.0, observed
-    while True:
-        term = math.exp(math.lgamma(k + size) - log_norm - math.lgamma(k + 1) + size * log_p
-                        + k * log_q)  # fmt: skip
-        total += term
-        k += 1
-        if term < total * 1e-12 or k > observed + 100_000:
-            return total
+
+    def log_pmf(k: int) -> float:
+        return math.lgamma(k + size) - log_norm - math.lgamma(k + 1) + size * log_p + k * log_q
+
+    if observed > mean:  # beyond the mode the terms only fall: sum the tail itself
+        return _sum_tail(log_pmf, observed)
+    below = math.fsum(math.exp(log_pmf(k)) for k in range(observed))
+    return max(0.0, min(1.0, 1.0 - below))
 
 
 def poisson_upper_tail(observed: int, mean: float) -> float:
     """P(X >= observed) for a Poisson with this mean."""
     if observed <= 0:
         return 1.0
-    total, k = 0.0, observed
-    while True:
-        term = math.exp(k * math.log(mean) - mean - math.lgamma(k + 1))
-        total += term
-        k += 1
-        if term < total * 1e-12 or k > observed + 100_000:
-            return min(1.0, total)
+    mean = max(mean, 1e-9)
+    log_mean = math.log(mean)
+
+    def log_pmf(k: int) -> float:
+        return k * log_mean - mean - math.lgamma(k + 1)
+
+    if observed > mean:
+        return _sum_tail(log_pmf, observed)
+    below = math.fsum(math.exp(log_pmf(k)) for k in range(observed))
+    return max(0.0, min(1.0, 1.0 - below))
 
 
 def winsorise(values: np.ndarray) -> np.ndarray:

@@ -40,3 +40,15 @@ def test_winsorise_caps_a_past_spike_only() -> None:
     capped = winsorise(values)
     assert capped[4] < 10 and list(capped[[0, 1, 2]]) == [3, 4, 2]
     assert winsorise(np.array([])).size == 0
+
+
+def test_extreme_counts_are_fast_and_zero() -> None:
+    assert nb_upper_tail(5000, 1.0, 0.15) == 0.0
+    assert poisson_upper_tail(5000, 1.0) == 0.0
+    assert nb_upper_tail(30_000, 25_000.0, 0.15) > 0.1  # big but ordinary counts
+
+
+def test_poisson_tail_below_the_mean() -> None:
+    assert poisson_upper_tail(3, 10.0) == pytest.approx(
+        1 - sum(math.exp(-10) * 10**k / math.factorial(k) for k in range(3))
+    )
