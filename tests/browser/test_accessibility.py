@@ -124,6 +124,8 @@ def test_every_agent_page_in_every_state(live_server, page) -> None:
         "Geachte heer, uw melding is middels het systeem in behandeling genomen."
     )
     page.get_by_role("heading", name="Toonspiegel", exact=False).wait_for()
+    assert page.get_by_text("Beter: Beter:").count() == 0
+    assert page.get_by_text("Beter: Schrijf “met”.").is_visible()
     assert_accessible(page, "conversation with presence warning and tone findings")
 
     for path, what in [
