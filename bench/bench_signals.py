@@ -181,7 +181,7 @@ def main() -> int:
     print(f"patterns: {len(messages):,} messages in {args.days} days, {len(candidates):,} "
           f"candidates (generated in {time.perf_counter() - began:.0f} s)")  # fmt: skip
     began = time.perf_counter()
-    vectors = np.vstack([m.embedding for m in candidates])
+    vectors = np.vstack([m.embedding for m in candidates if m.embedding is not None])
     patterns = timed("  pattern detection (embeddings precomputed)", find_patterns,
                      candidates, vectors, end, TZ, gazetteer)  # fmt: skip
     print(f"  pattern step incl. stacking embeddings: {time.perf_counter() - began:.1f} s")
