@@ -120,6 +120,10 @@ def test_every_agent_page_in_every_state(live_server, page) -> None:
 
     page.goto(f"{live_server.url}/gesprek/{conv_id}/")
     page.get_by_text("Youssef heeft dit gesprek ook open", exact=False).wait_for()
+    border = "el => getComputedStyle(el).borderBottomColor"
+    note = page.get_by_label("Notitie (alleen zichtbaar voor collega's)")
+    reply = page.get_by_label("Antwoord aan de inwoner")
+    assert note.evaluate(border) == reply.evaluate(border), "an untouched field looks invalid"
     page.get_by_label("Antwoord aan de inwoner").fill(
         "Geachte heer, uw melding is middels het systeem in behandeling genomen."
     )
