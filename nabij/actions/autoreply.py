@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from nabij.actions.audit import do_record_audit_event
+from nabij.actions.delivery import queue_reply_delivery
 from nabij.actions.desk import do_create_followup
 from nabij.businesstime import outside_hours_notice
 from nabij.models import Action, Message, Organisation, Reply
@@ -74,5 +75,6 @@ def do_auto_replies(messages: Sequence[Message], now: datetime | None = None) ->
             message=message,
         )
         do_record_audit_event(None, "reply.automatic", outbound, {"conversation": conv.pk})
+        queue_reply_delivery(reply.pk)
         created.append(reply)
     return created

@@ -271,6 +271,9 @@ def _record(
             Contact.objects.filter(pk=message.contact_id).update(hidden_count=F("hidden_count") + 1)
     audit.flush()
     _refresh_conversations({message.conversation_id})
+    from nabij.actions.webhooks import notify_decision_recorded
+
+    notify_decision_recorded(decision)
     return decision
 
 

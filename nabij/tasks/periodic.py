@@ -85,3 +85,14 @@ def detect_signals() -> object:
     today = timezone.localdate()
     result = run_detection(today - timedelta(days=13), today)
     return do_alert_new_signals(result, do_store_patterns(result))
+
+
+_channel_memory: dict[tuple[str, int], float] = {}
+
+
+@periodic("channels", 60)
+def sweep_channels() -> object:
+    """Poll pull channels and (re)queue due deliveries, payloads and webhooks."""
+    from nabij.tasks.channels import sweep
+
+    return sweep(_channel_memory)
