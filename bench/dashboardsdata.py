@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 # Bump when the generated rows change: the cached databases are keyed by it.
-VERSION = 1
+VERSION = 2
 ANALYSER_VERSION = "bench-1"
 ANALYSIS_COLUMNS = (
     "id message_id analyser_version created_at current data type type_confidence sentiment "
