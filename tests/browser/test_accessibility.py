@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from nabij.actions.conversations import do_add_note, do_store_reply
 from nabij.actions.decisions import do_override_decision
@@ -22,6 +23,8 @@ OPEN_ALL_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open =
 STRICT_TAGS = (*WCAG_TAGS, "best-practice")
 DESKTOP = {"width": 1280, "height": 720}
 NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10: 400 % zoom of a 1280 px window
+WIDTH, CLIENT_WIDTH = "document.documentElement.scrollWidth", "document.documentElement.clientWidth"
+FITS = f"() => {WIDTH} <= {CLIENT_WIDTH}"
 
 
 def problems(page: Any) -> list[str]:
@@ -50,11 +53,13 @@ def assert_accessible(page: Any, what: str, *, reflow: bool = True) -> None:
     if not reflow:
         return
     page.set_viewport_size(NARROW)
-    widths = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    page.set_viewport_size(DESKTOP)
-    assert widths[0] <= widths[1], f"{what} ({page.url}) scrolls sideways at 320 px: {widths}"
+    try:  # charts resize a moment after the window does
+        page.wait_for_function(FITS, timeout=3_000)
+    except PlaywrightTimeoutError:
+        widths = page.evaluate(f"[{WIDTH}, {CLIENT_WIDTH}]")
+        pytest.fail(f"{what} ({page.url}) scrolls sideways at 320 px: {widths}")
+    finally:
+        page.set_viewport_size(DESKTOP)
 
 
 def switch_to_english(page: Any) -> None:
