@@ -75,15 +75,17 @@ def _link_rows(
         hi = min(lo + cfg.chunk, len(rows))
         first = int(np.searchsorted(sub_times, sub_times[lo] - cfg.window_seconds, side="left"))
         sims = sub_unit[lo:hi] @ sub_unit[first:hi].T
-        if cfg.place_bonus:
+        if cfg.place_bonus and sub_areas[lo:hi].max() >= 0 and sub_areas[first:hi].max() >= 0:
             same = (sub_areas[lo:hi, None] == sub_areas[None, first:hi]) & (
                 sub_areas[lo:hi, None] >= 0
             )
             sims += cfg.place_bonus * same
-        close = (sub_times[lo:hi, None] - sub_times[None, first:hi]) <= cfg.window_seconds
-        earlier = np.arange(first, hi)[None, :] < np.arange(lo, hi)[:, None]
-        i_idx, j_idx = np.nonzero((sims >= cfg.similarity) & close & earlier)
-        for i, j in zip(rows[i_idx + lo].tolist(), rows[j_idx + first].tolist(), strict=True):
+        # Threshold first, then check order and window on the few hits only: far cheaper
+        # than building full boolean matrices for them.
+        i_idx, j_idx = np.nonzero(sims >= cfg.similarity)
+        i_idx, j_idx = i_idx + lo, j_idx + first
+        keep = (j_idx < i_idx) & (sub_times[i_idx] - sub_times[j_idx] <= cfg.window_seconds)
+        for i, j in zip(rows[i_idx[keep]].tolist(), rows[j_idx[keep]].tolist(), strict=True):
             uf.union(i, j)
 
 
