@@ -65,7 +65,7 @@ def assert_accessible(page: Any, what: str, *, reflow: bool = True) -> None:
 def switch_to_english(page: Any) -> None:
     """Use the language switch in the header, as a person would."""
     page.get_by_role("button", name="English").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.get_by_role("button", name="Nederlands").is_visible()
 
 

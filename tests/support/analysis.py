@@ -31,7 +31,7 @@ class KeywordAnalyser:
 
 
 def keyword_analysis(text: str) -> dict[str, Any]:
-    """The analysis dict for one text whose first word names its type."""
+    """The analysis dict for one text whose first word names its type (else overig)."""
     words = text.split()
     kind = words[0] if words and words[0] in TYPES else "overig"
     return {
