@@ -395,6 +395,7 @@ def child(args: argparse.Namespace) -> int:
     key = cache_key(args.messages, args.days)
     meta_path = OUT / f"dashboards-{args.db}-{args.messages}-{args.days}-{key}.json"
     url = work_copy(args.db, meta_path)
+    analyze_s = sqlite_statistics(url) if args.db == "sqlite" and args.sqlite_stats else None
     setup_django(child_env(url))
     load_before = os.getloadavg()[0]
     try:
@@ -409,8 +410,26 @@ def child(args: argparse.Namespace) -> int:
                 pg_admin(f"DROP DATABASE IF EXISTS {PG_BASE} WITH (FORCE)")
                 meta_path.unlink(missing_ok=True)
     out["load"] = (load_before, os.getloadavg()[0])
+    out["analyze_s"] = analyze_s
     print(json.dumps(out))
     return 0
+
+
+def sqlite_statistics(url: str) -> float:
+    """Run ANALYZE on a SQLite file; the seconds it took.
+
+    Without statistics SQLite reads every inbound message through the index on
+    `direction` for each day the roll-up recomputes (nabij/actions/rollups.py).
+    """
+    import sqlite3
+
+    t0 = time.perf_counter()
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+    conn.execute("ANALYZE")
+    conn.commit()
+    conn.close()
+    log(f"ANALYZE in {time.perf_counter() - t0:.1f} s")
+    return time.perf_counter() - t0
 
 
 def _ok(value: float, target: float) -> str:
@@ -421,11 +440,15 @@ def table(db: str, meta: dict[str, Any], res: dict[str, Any]) -> str:
     """A plain-text report of one database's figures."""
     t = meta["timings"]
     ing = res["ingest"]
+    stats = "" if db != "sqlite" else "SQLite statistics: none (no ANALYZE)"
+    if db == "sqlite" and res.get("analyze_s") is not None:
+        stats = f"SQLite statistics: ANALYZE before measuring ({res['analyze_s']:.0f} s)"
     lines = [
         f"{db}: {meta['messages']:,} messages over {meta['days']} days, "
         f"{meta['conversations']:,} conversations, {meta['analyses']:,} analyses and decisions",
         ("base database: cached; " if meta.get("cached") else "base database: ")
         + ", ".join(f"{k} {v}" for k, v in t.items()),
+        stats,
         f"load average (1 min) before/after: {res['load'][0]:.1f}/{res['load'][1]:.1f} "
         f"on {os.cpu_count()} cores",
         "",
@@ -462,6 +485,7 @@ def _child_json(args: argparse.Namespace, db: str, step: str) -> dict[str, Any] 
            str(args.messages), "--days", str(args.days), "--requests", str(args.requests),
            "--heartbeat-requests", str(args.heartbeat_requests)]  # fmt: skip
     cmd += [f"--{flag}" for flag in ("rebuild", "embeddings", "drop") if getattr(args, flag)]
+    cmd += [] if args.sqlite_stats else ["--no-sqlite-stats"]
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode or not lines:
@@ -505,6 +529,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--embeddings", action="store_true",
                    help="also time detection with sentence embeddings (slow)")  # fmt: skip
+    p.add_argument(
+        "--no-sqlite-stats",
+        dest="sqlite_stats",
+        action="store_false",
+        help="measure SQLite without ANALYZE statistics (as Nabij ships today)",
+    )
     p.add_argument("--rebuild", action="store_true", help="ignore the cached base database")
     p.add_argument("--drop", action="store_true", help="drop the PostgreSQL base afterwards")
     p.add_argument("--json", help="also write the figures as JSON (PATH.<db>.json)")
