@@ -127,7 +127,11 @@ def apply_tone(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conv = load_conversation(request, conversation_id)
     draft = request.POST.get("text", "")[:20_000]
     rewritten = suggest_rewrite(draft, check_tone(conv, draft))
-    return render(request, "nabij/_reply_textarea.html", {"text": rewritten, "conv": conv})
+    return render(
+        request,
+        "nabij/_reply_textarea.html",
+        {"text": rewritten, "conv": conv, "limit": length_limit(conv.channel.kind)},
+    )
 
 
 def _parse_due(value: str) -> datetime | None:

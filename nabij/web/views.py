@@ -203,8 +203,18 @@ def add_reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Send people to the inbox (or the login page)."""
-    return redirect("inbox")
+    """Send each person to the first page their role may open (or to the login page)."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    for capability, target in (
+        ("work_inbox", "inbox"),
+        ("view_dashboards", "dashboard"),
+        ("manage_channels", "channel_list"),
+    ):
+        if has_capability(user, capability):
+            return redirect(target)
+    return redirect("notifications")
 
 
 __all__ = ["Message", "add_note", "add_reply", "conversation", "home", "inbox"]

@@ -80,3 +80,13 @@ def test_an_empty_note_is_refused_with_a_message() -> None:
 
 def test_an_unknown_conversation_is_404() -> None:
     assert _client("agent").get("/gesprek/999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"), [("agent", "/inbox/"), ("analyst", "/signalen/"), ("auditor", "/signalen/")]
+)
+def test_each_role_lands_on_a_page_it_may_open(role: str, landing: str) -> None:
+    client = _client(role)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == landing
+    assert response.status_code == 200
