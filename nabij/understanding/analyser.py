@@ -191,7 +191,9 @@ class Analyser:
     def features(self, texts: Sequence[object]) -> tuple[np.ndarray, Any, list[CueHits]]:
         """Model inputs for training: dense (embedding + lexical), sparse n-grams, cue hits."""
         self.warm_up()
-        dense_parts, sparse_parts, hits = [], [], []
+        dense_parts: list[np.ndarray] = []
+        sparse_parts: list[Any] = []
+        hits: list[CueHits] = []
         for start in range(0, len(texts), _BATCH):
             lexical = [self._lexical(t) for t in texts[start : start + _BATCH]]
             dense, ngrams = self._inputs(lexical)

@@ -32,11 +32,17 @@ class LinearHead:
     kind: str  # "ovr" (independent scores), "ovr_norm" (scores summing to 1) or "softmax"
     ngram_coef: np.ndarray | None = None  # (n_classes, n_ngram_features)
 
+    def __post_init__(self) -> None:
+        # scipy copies a non-contiguous right operand on every product; transpose once.
+        self._ngram_t = (
+            np.ascontiguousarray(self.ngram_coef.T) if self.ngram_coef is not None else None
+        )
+
     def scores(self, features: np.ndarray, ngrams: Any = None) -> np.ndarray:
         """Class scores in 0..1 for a dense (n, d) matrix and a sparse n-gram matrix."""
         logits = features @ self.coef.T + self.intercept
-        if self.ngram_coef is not None and ngrams is not None:
-            logits = logits + np.asarray(ngrams @ self.ngram_coef.T)
+        if self._ngram_t is not None and ngrams is not None:
+            logits = logits + np.asarray(ngrams @ self._ngram_t)
         if self.kind in ("ovr", "ovr_norm"):
             scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
             if self.kind == "ovr_norm":
@@ -80,7 +86,7 @@ def save_models(models: Models, directory: Path = ARTEFACT_DIR) -> None:
         meta["heads"][name] = {"classes": head.classes, "kind": head.kind}
     # np.savez writes a zip with fixed timestamps, so equal arrays give equal files.
     with open(directory / "models.npz", "wb") as handle:
-        np.savez_compressed(handle, **arrays)
+        np.savez_compressed(handle, **arrays)  # type: ignore[arg-type]
     text = json.dumps(meta, indent=1, sort_keys=True, ensure_ascii=False)
     (directory / "meta.json").write_text(text + "\n", encoding="utf-8")
 

@@ -18,7 +18,7 @@ def test_analyse_writes_one_line_per_input_line(
 ) -> None:
     source = tmp_path / "in.jsonl"
     source.write_bytes(
-        b'{"id": 1, "text": "De lamp is kapot"}\n'
+        b'{"id": 1, "text": "De lantaarnpaal bij ons is kapot"}\n'
         b"not json at all\n"
         b'{"id": 2}\n'
         b'{"id": 3, "text": "caf\xe9 \xff\xfe kapot"}\n'
