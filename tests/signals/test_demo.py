@@ -15,15 +15,22 @@ import pytest
 from nabij.signals import detect, messages_from_import_lines
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+# The demo organisation's places (as nabij/demo.py configures them).
 GAZETTEER = {
+    "Oud-Centrum": None,
     "Molenkwartier": None,
+    "De Horst": None,
+    "Waterrijk": None,
+    "Kerkebuurt": None,
+    "Zuiderpark": None,
+    "Beekdal": None,
+    "Ter Aa": None,
     "Wiekstraat": "Molenkwartier",
     "Maalderij": "Molenkwartier",
     "Korenmolenlaan": "Molenkwartier",
     "Zeilmakersstraat": "Molenkwartier",
-    "Beekdal": None,
+    "Molenpad": "Molenkwartier",
     "De Spetter": None,
-    "Ter Aa": None,
 }
 
 
