@@ -70,10 +70,12 @@ def cache_key(messages: int) -> str:
     """Hash of what shapes the cached SQLite file: size, schema, search set-up, data version."""
     import inboxdata
 
+    from nabij.dbfeatures.search import SQLITE_SETUP
+
     digest = hashlib.sha256(f"{messages}:{inboxdata.VERSION}".encode())
-    for rel in ("nabij/migrations/0001_initial.py", "nabij/dbfeatures/search.py"):
-        path = ROOT / rel
-        digest.update(path.read_bytes() if path.exists() else b"")
+    migration = ROOT / "nabij" / "migrations" / "0001_initial.py"
+    digest.update(migration.read_bytes() if migration.exists() else b"")
+    digest.update("\n".join(SQLITE_SETUP).encode())
     return digest.hexdigest()[:12]
 
 
