@@ -448,7 +448,7 @@ def table(db: str, meta: dict[str, Any], res: dict[str, Any]) -> str:
         f"{meta['conversations']:,} conversations, {meta['analyses']:,} analyses and decisions",
         ("base database: cached; " if meta.get("cached") else "base database: ")
         + ", ".join(f"{k} {v}" for k, v in t.items()),
-        stats,
+        *([stats] if stats else []),
         f"load average (1 min) before/after: {res['load'][0]:.1f}/{res['load'][1]:.1f} "
         f"on {os.cpu_count()} cores",
         "",
