@@ -301,8 +301,9 @@ def slowest_queries(label: str, func: Any, top: int = 3) -> list[dict[str, Any]]
             with connection.cursor() as cursor:
                 cursor.execute(explain + query["sql"])
                 plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
-        out.append({"ms": float(query["time"]) * 1000, "sql": query["sql"][:300], "plan": plan})
-        log(f"{label}: {out[-1]['ms']:.0f} ms {out[-1]['sql'][:160]} PLAN {plan[:300]}")
+        ms, sql = float(query["time"]) * 1000, str(query["sql"])
+        out.append({"ms": ms, "sql": sql[:300], "plan": plan})
+        log(f"{label}: {ms:.0f} ms {sql[:160]} PLAN {plan[:300]}")
     log(f"{label}: {len(captured.captured_queries)} queries")
     return out
 
@@ -365,7 +366,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         analyst = do_create_user("bench-analyst", "Bench-wachtwoord-2026", role="analyst")
     client = Client()
     client.force_login(analyst)
-    top = DailyStat.objects.values("topic").annotate(n=Count("id")).order_by("-n").first()
+    top: dict[str, Any] | None = (
+        DailyStat.objects.values("topic").annotate(n=Count("id")).order_by("-n").first()
+    )
     results = {}
     for label, path, params in pages(end, (top or {}).get("topic") or "afval"):
         results[label] = r = time_pages(client, path, params, args.requests)

@@ -84,7 +84,7 @@ def type_scores(kind: str, confidence: float, rng: random.Random) -> dict[str, f
 
 def analysis_values(
     kind: str, topic: str, urgency: str, text: str, rng: random.Random
-) -> tuple[object, ...]:
+) -> tuple[Any, ...]:
     """Analysis columns after (id, message_id, analyser_version, created_at, current)."""
     kind = kind if kind in TONE else "overig"
     mean, spread, emotions, toxic_share = TONE[kind]
