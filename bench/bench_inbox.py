@@ -345,7 +345,7 @@ def table(report: dict[str, Any]) -> str:
         f"{report['db']}: {report['messages']:,} messages, {build_meta['conversations']:,} "
         f"conversations, {build_meta['contacts']:,} contacts",
         "build: "
-        + ("cached file" if build_meta.get("cached") else "")
+        + ("reused (timings of the original build): " if build_meta.get("cached") else "")
         + ", ".join(f"{k} {v}" for k, v in build_meta["timings"].items()),
         f"load average (1 min) before/after measuring: {report['load'][0]:.1f}/"
         f"{report['load'][1]:.1f} on {os.cpu_count()} cores",
