@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from nabij.dbfeatures.bulk import insert_rows
 from nabij.models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -94,7 +95,7 @@ class AuditBuffer:
                 )
             )
             prev = digest
-        AuditEvent.objects.bulk_create(rows)
+        insert_rows(AuditEvent, rows)
         AuditHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=prev)
         self.pending.clear()
 

@@ -55,7 +55,7 @@ def do_import_jsonl(
     stream: IO[bytes],
     *,
     actor: Any = None,
-    batch_size: int = 500,
+    batch_size: int = 2000,
     queue_analysis: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:

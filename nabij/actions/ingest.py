@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from nabij.actions.audit import AuditBuffer
+from nabij.dbfeatures.bulk import insert_rows
 from nabij.models import Channel, Contact, ContactIdentity, Conversation, Message
 
 logger = logging.getLogger(__name__)
@@ -246,7 +247,21 @@ def _ingest_bulk(
     for _, message, conv in planned:
         message.conversation = conv
         messages.append(message)
-    Message.objects.bulk_create(messages)
+    # Related objects were saved above; copy their ids before the raw insert.
+    for message in messages:
+        message.conversation_id = message.conversation.pk
+        message.contact_id = message.contact.pk if message.contact is not None else None
+    insert_rows(Message, messages)
+    if messages:
+        ids = dict(
+            Message.objects.filter(
+                channel=channel, external_id__in=[m.external_id for m in messages]
+            ).values_list("external_id", "pk")
+        )
+        for message in messages:
+            message.pk = ids[message.external_id]
+            message._state.adding = False
+            message._state.db = "default"
     _update_rows(Conversation, list(batch.conversations.values()), CONVERSATION_STATE)
     _update_rows(Contact, list(batch.touched_contacts.values()), CONTACT_STATE)
     audit = AuditBuffer()

@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser("import", help="import messages from a JSONL file")
     p.add_argument("file", help="path to a .jsonl file (docs/import-format.md), or - for stdin")
-    p.add_argument("--batch-size", type=int, default=500)
+    p.add_argument("--batch-size", type=int, default=2000)
     p.add_argument("--no-analyse", action="store_true", help="do not queue analysis")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_import)
