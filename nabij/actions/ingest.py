@@ -235,14 +235,16 @@ def _ingest_bulk(
         results.append(None)
     if batch.new_contacts:
         contacts = [c for c, _ in batch.new_contacts.values()]
-        Contact.objects.bulk_create(contacts)
+        insert_rows(Contact, contacts, returning=True)
         ContactIdentity.objects.bulk_create(
             [
                 ContactIdentity(contact=c, channel=channel, handle=handle, name=name)
                 for handle, (c, name) in batch.new_contacts.items()
             ]
         )
-    Conversation.objects.bulk_create(batch.new_conversations)
+    for conv in batch.new_conversations:
+        conv.contact_id = conv.contact.pk if conv.contact is not None else None
+    insert_rows(Conversation, batch.new_conversations, returning=True)
     messages = []
     for _, message, conv in planned:
         message.conversation = conv

@@ -25,8 +25,18 @@ def _adapter(field: models.Field) -> Any:
     return None
 
 
-def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """INSERT the objects' concrete, non-pk fields (auto_now_add is filled in)."""
+MAX_PARAMETERS = 30_000  # below SQLite's 32,766 host parameters per statement
+
+
+def insert_rows(
+    model: type[models.Model], objs: Sequence[models.Model], *, returning: bool = False
+) -> None:
+    """INSERT the objects' concrete, non-pk fields (auto_now_add is filled in).
+
+    With `returning=True` the rows go in multi-row statements with `RETURNING id`
+    (SQLite 3.35+ and PostgreSQL both return the ids in row order, as Django's own
+    bulk_create relies on) and each object gets its primary key.
+    """
     if not objs:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -44,7 +54,21 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
         rows.append(row)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if not returning:
+            cursor.executemany(head + marks, rows)
+            return
+        per_statement = max(1, MAX_PARAMETERS // len(fields))
+        pk = quote(model._meta.pk.column)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params = [value for row in chunk for value in row]
+            cursor.execute(f"{head}{', '.join([marks] * len(chunk))} RETURNING {pk}", params)
+            for obj, (new_pk,) in zip(
+                objs[start : start + per_statement], cursor.fetchall(), strict=True
+            ):
+                obj.pk = new_pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
