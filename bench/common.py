@@ -41,6 +41,7 @@ def fresh_env(database_url: str | None = None) -> dict[str, str]:
     if database_url:
         env["DATABASE_URL"] = database_url
     env["NABIJ_TASK_BACKEND"] = "database"
+    env["NABIJ_DEBUG"] = "off"  # measure the production configuration
     return env
 
 

@@ -74,7 +74,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
-            "PRAGMA foreign_keys=ON;"
+            "PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
