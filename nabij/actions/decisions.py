@@ -359,8 +359,7 @@ def do_alert_unaccounted_silence(now: datetime | None = None) -> int:
     if not fresh:
         return 0
     people = {
-        u.pk: u
-        for u in get_user_model().objects.filter(groups__name="coordinator", is_active=True)
+        u.pk: u for u in get_user_model().objects.filter(groups__name="coordinator", is_active=True)
     }
     for message in fresh:
         if message.conversation.assignee_id:

@@ -165,9 +165,9 @@ def do_alert_new_signals(result: dict[str, list[dict]], patterns: list[Pattern])
     from nabij.models import Notification
 
     people = list(
-        get_user_model().objects.filter(
-            groups__name__in=["coordinator", "analyst"], is_active=True
-        ).distinct()
+        get_user_model()
+        .objects.filter(groups__name__in=["coordinator", "analyst"], is_active=True)
+        .distinct()
     )
     fresh = [p for p in patterns if not p.explanation.get("alerted")]
     items = [f"Nieuw patroon: {p.title}" for p in fresh]

@@ -49,7 +49,10 @@ def _data() -> Pattern:
                     "end": (BASE_TIME + timedelta(days=10)).isoformat(),
                     "score": 7.5,
                     "messages": keys,
-                    "trend": [{"date": "2026-10-05", "count": 3}, {"date": "2026-10-06", "count": 2}],
+                    "trend": [
+                        {"date": "2026-10-05", "count": 3},
+                        {"date": "2026-10-06", "count": 2},
+                    ],
                     "area": "Molenkwartier",
                 }
             ]

@@ -13,8 +13,8 @@ from nabij.actions.ingest import do_ingest_messages, get_or_create_channel
 from nabij.actions.rollups import bucket_of, do_refresh_rollups, histogram_percentile
 from nabij.actions.users import do_create_user
 from nabij.models import DailyStat, DecisionStat, ResponseStat
-from tests.support.analysis import KeywordAnalyser
 from tests.foundation.factories import BASE_TIME, item
+from tests.support.analysis import KeywordAnalyser
 
 pytestmark = pytest.mark.django_db
 
