@@ -21,7 +21,6 @@ import argparse
 import hashlib
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -65,6 +64,7 @@ def cache_key(messages: int, days: int) -> str:
 
 def build(db: str, messages: int, days: int, env: dict[str, str]) -> dict[str, Any]:
     """Migrate, bulk-load the inbox over `days` days, add analyses and decisions."""
+    import dashboardsdata
     import inboxdata
     import inboxload
 
@@ -80,7 +80,7 @@ def build(db: str, messages: int, days: int, env: dict[str, str]) -> dict[str, A
     generator.span = timedelta(days=days)
     timings = _loader(db, now, env, "rebuild").load(generator)
     t1 = time.perf_counter()
-    counts = add_signals(_loader(db, now, env, "triggers"), now)
+    counts = dashboardsdata.add_signals(_loader(db, now, env, "triggers"), now)
     timings["signals_s"] = time.perf_counter() - t1
     timings["total_s"] = time.perf_counter() - t0
     return {
@@ -102,41 +102,6 @@ def _loader(db: str, now: datetime, env: dict[str, str], fts_mode: str) -> Any:
     return inboxload.PostgresLoader(now, env["DATABASE_URL"])
 
 
-def add_signals(loader: Any, now: datetime) -> dict[str, int]:
-    """One current analysis and one decision per inbound message, in bulk; conversation starts."""
-    import dashboardsdata
-    import inboxload
-
-    from nabij.models import Decision, MessageAnalysis
-
-    tables = {
-        "nabij_messageanalysis": (MessageAnalysis, dashboardsdata.ANALYSIS_COLUMNS),
-        "nabij_decision": (Decision, dashboardsdata.DECISION_COLUMNS),
-    }
-    for table, (model, columns) in tables.items():
-        loader.tables[table] = inboxload.full_columns(model, columns, now)
-    # The generator leaves started_at empty; a conversation starts with its first message.
-    loader.conn.execute(
-        "UPDATE nabij_conversation SET started_at = created_at WHERE started_at IS NULL"
-    )
-    rows = dashboardsdata.Rows()
-    for i, chunk in enumerate(dashboardsdata.message_chunks(loader.conn)):
-        analyses, decisions = rows.for_messages(chunk)
-        loader.write("nabij_messageanalysis", analyses)
-        loader.write("nabij_decision", decisions)
-        if i % 10 == 0:
-            log(f"{rows.analysis_id:,} analyses written")
-    if isinstance(loader, inboxload.PostgresLoader):
-        for table in tables:
-            loader.conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f'(SELECT coalesce(max(id), 1) FROM "{table}"))'
-            )
-    loader.commit()
-    loader.finish()
-    return {"analyses": rows.analysis_id, "decisions": rows.decision_id}
-
-
 def prepare(args: argparse.Namespace) -> dict[str, Any]:
     """The base database for this size (built when missing, stale or asked), and its facts."""
     OUT.mkdir(parents=True, exist_ok=True)
@@ -148,7 +113,13 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         if age < timedelta(hours=CACHE_HOURS) and base_exists(args.db, meta_path):
             log(f"using the cached base database ({age.total_seconds() / 3600:.1f} h old)")
             return {**meta, "cached": True}
-    for old in OUT.glob(f"dashboards-{args.db}-{args.messages}-*"):
+    # One PostgreSQL base database serves every size: its rebuild voids all its meta files.
+    pattern = (
+        f"dashboards-{args.db}-{args.messages}-*"
+        if args.db == "sqlite"
+        else "dashboards-postgres-*"
+    )
+    for old in OUT.glob(pattern):
         old.unlink()
     if args.db == "sqlite":
         env = child_env(f"sqlite:///{meta_path.with_suffix('.sqlite3')}")
@@ -186,74 +157,6 @@ def work_copy(db: str, meta_path: Path) -> str:
 
 
 # --- measuring ------------------------------------------------------------------------
-
-
-def ingest_new(count: int, now: datetime) -> dict[str, float]:
-    """Ingest `count` new inbound messages of the last day, then their analyses in bulk."""
-    import dashboardsdata
-    import inboxdata
-    from django.db import transaction
-
-    from nabij.actions.ingest import IngestItem, do_ingest_messages
-    from nabij.models import Channel, MessageAnalysis
-
-    rng = random.Random(now.timestamp())
-    corpus = inboxdata.Corpus.load().items
-    channels = list(Channel.objects.all())
-    token = f"{now.timestamp():.0f}"
-    labels: dict[str, tuple[str, str, str, str]] = {}
-    batches: dict[int, list[IngestItem]] = {c.pk: [] for c in channels}
-    for i in range(count):
-        channel = rng.choice(channels)
-        text, kind, topic, urgency = rng.choice(corpus)
-        ext = f"new-{token}-{i}"
-        labels[ext] = (text, kind, topic, urgency)
-        batches[channel.pk].append(
-            IngestItem(
-                external_id=ext,
-                author_handle=f"@inwoner{rng.randrange(1, 5000)}@{channel.slug}",
-                text=text,
-                sent_at=now - timedelta(seconds=rng.randrange(1, 86_400)),
-            )
-        )
-    t0 = time.perf_counter()
-    stored = []
-    for channel in channels:
-        items = batches[channel.pk]
-        for start in range(0, len(items), 500):
-            with transaction.atomic():
-                results = do_ingest_messages(
-                    channel, items[start : start + 500], source="bench", queue_analysis=False
-                )
-            stored += [r.message for r in results if r.created]
-    t1 = time.perf_counter()
-    analyses = []
-    for message in stored:
-        text, kind, topic, urgency = labels[message.external_id or ""]
-        values = dashboardsdata.analysis_values(kind, topic, urgency, text, rng)
-        data, kind, conf, sent, label, emo, tox, urg, topic, lang, pii = values
-        analyses.append(
-            MessageAnalysis(
-                message=message,
-                analyser_version=dashboardsdata.ANALYSER_VERSION,
-                current=True,
-                data=json.loads(str(data)),
-                type=kind,
-                type_confidence=conf,
-                sentiment=sent,
-                sentiment_label=label,
-                emotion=emo,
-                toxicity=tox,
-                urgency=urg,
-                topic=topic,
-                language=lang,
-                has_pii=pii,
-            )
-        )
-    with transaction.atomic():
-        MessageAnalysis.objects.bulk_create(analyses, batch_size=2000)
-    t2 = time.perf_counter()
-    return {"stored": len(stored), "ingest_s": t1 - t0, "analyses_s": t2 - t1}
 
 
 def timed(label: str, func: Any) -> tuple[float, Any]:
@@ -322,6 +225,7 @@ def pages(end: date, top_topic: str) -> list[tuple[str, str, dict[str, str]]]:
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Roll-ups, detection and pages on the work database; figures as a dict."""
+    import dashboardsdata
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.db.models import Count
@@ -339,7 +243,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["rollup_full_s"], _ = timed("full roll-up", lambda: do_refresh_rollups(full=True))
     now = datetime.now(UTC)
-    ingest = ingest_new(NEW_MESSAGES, now)
+    ingest = dashboardsdata.ingest_new(NEW_MESSAGES, now)
     out["ingest"] = ingest
     log(f"ingested {ingest['stored']:,} in {ingest['ingest_s']:.1f} s")
     out["rollup_refresh_s"], days = timed("refresh", lambda: do_refresh_rollups())

@@ -4,7 +4,8 @@
 urgency of their labelled corpus text). This module adds what the signals layer reads:
 one current `MessageAnalysis` per inbound message (tone, emotion and toxicity drawn per
 type, `data` with `redacted_text` and `type_scores`) and one `Decision` per inbound
-message, written in bulk through an `inboxload.Loader`. The row functions are pure.
+message, written in bulk through an `inboxload.Loader`. The row functions are pure; the
+writers at the end (`add_signals`, `ingest_new`) run where Django is set up.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -177,3 +179,107 @@ def message_chunks(conn: Any, size: int = 20_000) -> Iterator[list[tuple[Any, ..
             return
         yield rows
         last = rows[-1][0]
+
+
+# --- writing (inside a process where Django is set up) ---
+
+
+def add_signals(loader: Any, now: datetime) -> dict[str, int]:
+    """One current analysis and one decision per inbound message, in bulk; conversation starts."""
+    import inboxload
+
+    from nabij.models import Decision, MessageAnalysis
+
+    tables = {
+        "nabij_messageanalysis": (MessageAnalysis, ANALYSIS_COLUMNS),
+        "nabij_decision": (Decision, DECISION_COLUMNS),
+    }
+    for table, (model, columns) in tables.items():
+        loader.tables[table] = inboxload.full_columns(model, columns, now)
+    # The generator leaves started_at empty; a conversation starts with its first message.
+    loader.conn.execute(
+        "UPDATE nabij_conversation SET started_at = created_at WHERE started_at IS NULL"
+    )
+    rows = Rows()
+    for i, chunk in enumerate(message_chunks(loader.conn)):
+        analyses, decisions = rows.for_messages(chunk)
+        loader.write("nabij_messageanalysis", analyses)
+        loader.write("nabij_decision", decisions)
+        if i % 10 == 0:
+            inboxload.log(f"{rows.analysis_id:,} analyses written")
+    if isinstance(loader, inboxload.PostgresLoader):
+        for table in tables:
+            loader.conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f'(SELECT coalesce(max(id), 1) FROM "{table}"))'
+            )
+    loader.commit()
+    loader.finish()
+    return {"analyses": rows.analysis_id, "decisions": rows.decision_id}
+
+
+def ingest_new(count: int, now: datetime) -> dict[str, float]:
+    """Ingest `count` new inbound messages of the last day, then their analyses in bulk."""
+    import inboxdata
+    from django.db import transaction
+
+    from nabij.actions.ingest import IngestItem, do_ingest_messages
+    from nabij.models import Channel, MessageAnalysis
+
+    rng = random.Random(now.timestamp())
+    corpus = inboxdata.Corpus.load().items
+    channels = list(Channel.objects.all())
+    token = f"{now.timestamp():.0f}"
+    labels: dict[str, tuple[str, str, str, str]] = {}
+    batches: dict[int, list[IngestItem]] = {c.pk: [] for c in channels}
+    for i in range(count):
+        channel = rng.choice(channels)
+        text, kind, topic, urgency = rng.choice(corpus)
+        ext = f"new-{token}-{i}"
+        labels[ext] = (text, kind, topic, urgency)
+        batches[channel.pk].append(
+            IngestItem(
+                external_id=ext,
+                author_handle=f"@inwoner{rng.randrange(1, 5000)}@{channel.slug}",
+                text=text,
+                sent_at=now - timedelta(seconds=rng.randrange(1, 86_400)),
+            )
+        )
+    t0 = time.perf_counter()
+    stored = []
+    for channel in channels:
+        items = batches[channel.pk]
+        for start in range(0, len(items), 500):
+            with transaction.atomic():
+                results = do_ingest_messages(
+                    channel, items[start : start + 500], source="bench", queue_analysis=False
+                )
+            stored += [r.message for r in results if r.created]
+    t1 = time.perf_counter()
+    analyses = []
+    for message in stored:
+        text, kind, topic, urgency = labels[message.external_id or ""]
+        values = analysis_values(kind, topic, urgency, text, rng)
+        data, kind, conf, sent, label, emo, tox, urg, topic, lang, pii = values
+        analyses.append(
+            MessageAnalysis(
+                message=message,
+                analyser_version=ANALYSER_VERSION,
+                current=True,
+                data=json.loads(str(data)),
+                type=kind,
+                type_confidence=conf,
+                sentiment=sent,
+                sentiment_label=label,
+                emotion=emo,
+                toxicity=tox,
+                urgency=urg,
+                topic=topic,
+                language=lang,
+                has_pii=pii,
+            )
+        )
+    with transaction.atomic():
+        MessageAnalysis.objects.bulk_create(analyses, batch_size=2000)
+    t2 = time.perf_counter()
+    return {"stored": len(stored), "ingest_s": t1 - t0, "analyses_s": t2 - t1}
