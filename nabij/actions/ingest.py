@@ -236,11 +236,12 @@ def _ingest_bulk(
     if batch.new_contacts:
         contacts = [c for c, _ in batch.new_contacts.values()]
         insert_rows(Contact, contacts, returning=True)
-        ContactIdentity.objects.bulk_create(
+        insert_rows(
+            ContactIdentity,
             [
-                ContactIdentity(contact=c, channel=channel, handle=handle, name=name)
+                ContactIdentity(contact_id=c.pk, channel_id=channel.pk, handle=handle, name=name)
                 for handle, (c, name) in batch.new_contacts.items()
-            ]
+            ],
         )
     for conv in batch.new_conversations:
         conv.contact_id = conv.contact.pk if conv.contact is not None else None

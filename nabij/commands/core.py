@@ -112,7 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"nabij import: no such file: {path}", file=sys.stderr)
             return 2
         stream = path.open("rb")
-        total = _count_lines(path)
+        total = None if args.quiet else _count_lines(path)
     bar = _progress(total, args.quiet)
     try:
         report = do_import_jsonl(

@@ -56,6 +56,8 @@ def ensure_search_index(**kwargs: Any) -> None:
                 cursor.execute(
                     "INSERT INTO nabij_message_fts(nabij_message_fts) VALUES ('rebuild')"
                 )
+            # Without statistics SQLite picks poor indexes for the roll-up queries.
+            cursor.execute("PRAGMA optimize")
         elif conn.vendor == "postgresql":
             for statement in POSTGRES_SETUP:
                 cursor.execute(statement)

@@ -96,3 +96,14 @@ def sweep_channels() -> object:
     from nabij.tasks.channels import sweep
 
     return sweep(_channel_memory)
+
+
+@periodic("database-statistics", 6 * 3600)
+def refresh_statistics() -> object:
+    """Keep the query planner's statistics current (SQLite has none until asked)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
+    return None
