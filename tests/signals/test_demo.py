@@ -12,26 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from nabij.demo import DEMO_PLACES
 from nabij.signals import detect, messages_from_import_lines
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
-# The demo organisation's places (as nabij/demo.py configures them).
-GAZETTEER = {
-    "Oud-Centrum": None,
-    "Molenkwartier": None,
-    "De Horst": None,
-    "Waterrijk": None,
-    "Kerkebuurt": None,
-    "Zuiderpark": None,
-    "Beekdal": None,
-    "Ter Aa": None,
-    "Wiekstraat": "Molenkwartier",
-    "Maalderij": "Molenkwartier",
-    "Korenmolenlaan": "Molenkwartier",
-    "Zeilmakersstraat": "Molenkwartier",
-    "Molenpad": "Molenkwartier",
-    "De Spetter": None,
-}
+# The demo organisation's places, exactly as `nabij demo` configures them.
+GAZETTEER = DEMO_PLACES
 
 
 @pytest.fixture(scope="module")
