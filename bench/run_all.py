@@ -34,6 +34,15 @@ def _existing_sections() -> dict[str, str]:
     return {f"## {p.split(chr(10), 1)[0]}": f"## {p.rstrip()}\n" for p in parts}
 
 
+def _existing_sections() -> dict[str, str]:
+    """Sections of the current document, by heading, to keep when only some scripts run."""
+    if not DOC.exists():
+        return {}
+    text = DOC.read_text(encoding="utf-8")
+    parts = text.split("\n## ")[1:]
+    return {f"## {p.split(chr(10), 1)[0]}": f"## {p.rstrip()}\n" for p in parts}
+
+
 def main(selected: list[str]) -> int:
     """Run the selected (or all) benchmark scripts and rewrite docs/benchmarks.md."""
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
@@ -59,8 +68,12 @@ def main(selected: list[str]) -> int:
             f"## {script.stem}\n\n{status}, {seconds:.0f} s wall time, run {when}\n\n"
             f"```\n{output}\n```\n"
         )
-    header = f"{INTRO}\nMachine: {machine()}  \nDate: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}\n"
-    DOC.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
+    stamp = f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+    kept = _existing_sections() if selected else {}
+    for section in sections:
+        kept[section.split("\n", 1)[0]] = section
+    header = f"{INTRO}\nMachine: {machine()}  \nLast run: {stamp}\n"
+    DOC.write_text(header + "\n" + "\n".join(kept[k] for k in sorted(kept)), encoding="utf-8")
     print(f"wrote {DOC.relative_to(ROOT)}")
     return 1 if failed else 0
 

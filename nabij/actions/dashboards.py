@@ -61,7 +61,7 @@ def build_dashboard(filters: Filters) -> Dashboard:
     index = {d: i for i, d in enumerate(filters.days)}
     n = len(index)
     volume: dict[str, list[int]] = defaultdict(lambda: [0] * n)
-    sums = defaultdict(lambda: [0.0] * n)
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0] * n)
     daily = _daily(filters)
     for row in daily.values("day", "type").annotate(
         m=Sum("messages"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -115,7 +115,7 @@ def _responsiveness(monday: date) -> dict[str, Any]:
 
 
 def _quotes(monday: date, topics: list[str]) -> list[dict[str, str]]:
-    start = timezone.make_aware(timezone.datetime.combine(monday, timezone.datetime.min.time()))
+    start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
     end = start + timedelta(days=7)
     quotes: list[dict[str, str]] = []
     for topic in topics:

@@ -83,7 +83,8 @@ def test_an_unknown_conversation_is_404() -> None:
 
 
 @pytest.mark.parametrize(
-    ("role", "landing"), [("agent", "/inbox/"), ("analyst", "/signalen/"), ("auditor", "/signalen/")]
+    ("role", "landing"),
+    [("agent", "/inbox/"), ("analyst", "/signalen/"), ("auditor", "/signalen/")],
 )
 def test_each_role_lands_on_a_page_it_may_open(role: str, landing: str) -> None:
     client = _client(role)
