@@ -70,9 +70,15 @@ class AuditBuffer:
         self.pending.append((actor, verb, object_type, object_id, data, timezone.now()))
 
     def flush(self) -> None:
-        """Append the queued events to the chain (must run inside a transaction)."""
+        """Append the queued events to the chain, atomically with the chain's head."""
         if not self.pending:
             return
+        # Joins the caller's transaction when there is one (a savepoint), so an action
+        # called outside a transaction still locks and moves the head in one step.
+        with transaction.atomic():
+            self._append()
+
+    def _append(self) -> None:
         head = _lock_head()
         seq, prev = head.last_seq, head.last_hash
         rows = []
@@ -106,8 +112,7 @@ def do_record_audit_event(
     """Append one event to the audit chain, in the caller's transaction."""
     buffer = AuditBuffer()
     buffer.add(actor, verb, obj, data or {})
-    with transaction.atomic():
-        buffer.flush()
+    buffer.flush()
 
 
 @dataclass(frozen=True)
