@@ -149,10 +149,13 @@ def _touch_conversation(conv: Conversation, message: Message) -> None:
     conv.message_count += 1
     if message.sent_at >= conv.last_message_at or conv.message_count == 1:
         conv.last_message_at = message.sent_at
+    if conv.message_count == 1:
         conv.preview = _preview(message.text)
     if message.direction == Message.Direction.INBOUND:
+        # The inbox shows the resident's latest words, not our own reply.
         if conv.last_inbound_at is None or message.sent_at >= conv.last_inbound_at:
             conv.last_inbound_at = message.sent_at
+            conv.preview = _preview(message.text)
         if conv.status in (Conversation.Status.CLOSED, Conversation.Status.WAITING):
             conv.status = Conversation.Status.OPEN
     elif message.direction == Message.Direction.OUTBOUND:
