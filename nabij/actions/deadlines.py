@@ -6,12 +6,12 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from nabij.actions.audit import AuditBuffer
+from nabij.actions.roles import ROLE_COORDINATOR, people_in_roles
 from nabij.models import Conversation, FollowUp, Notification
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def _recipients(conv: Conversation) -> list[Any]:
         members = list(conv.team.members.filter(is_active=True))
         if members:
             return members
-    return list(get_user_model().objects.filter(groups__name="coordinator", is_active=True))
+    return people_in_roles(ROLE_COORDINATOR)
 
 
 def do_check_deadlines(now: datetime | None = None, *, mailer: Any = send_mail) -> dict[str, int]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from nabij.actions.audit import AuditBuffer
 from nabij.actions.errors import ActionError, PermissionDenied
 from nabij.actions.protocols import compiled, published_version
-from nabij.actions.roles import has_capability
+from nabij.actions.roles import ROLE_COORDINATOR, has_capability, people_in_roles
 from nabij.businesstime import add_business_hours, is_open
 from nabij.models import (
     Action,
@@ -345,7 +345,6 @@ def unaccounted_silence(now: datetime | None = None) -> Any:
 
 def do_alert_unaccounted_silence(now: datetime | None = None) -> int:
     """Tell coordinators (and the handlers) once when messages fall into unaccounted silence."""
-    from django.contrib.auth import get_user_model
 
     from nabij.models import Notification
 
@@ -358,9 +357,7 @@ def do_alert_unaccounted_silence(now: datetime | None = None) -> int:
     )
     if not fresh:
         return 0
-    people = {
-        u.pk: u for u in get_user_model().objects.filter(groups__name="coordinator", is_active=True)
-    }
+    people = {u.pk: u for u in people_in_roles(ROLE_COORDINATOR)}
     for message in fresh:
         if message.conversation.assignee_id:
             people.setdefault(message.conversation.assignee_id, message.conversation.assignee)

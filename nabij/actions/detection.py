@@ -5,23 +5,16 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 
 from nabij.actions.audit import AuditBuffer
+from nabij.actions.roles import ROLE_ANALYST, ROLE_COORDINATOR, people_in_roles
+from nabij.actions.rollups import day_bounds
 from nabij.models import Message, MessageAnalysis, Organisation, Pattern
 from nabij.signals import SignalMessage, detect
 
 HISTORY = timedelta(weeks=8)  # spikes compare with this much history
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(settings.TIME_ZONE)
-    lo = datetime.combine(start, datetime.min.time(), tzinfo=tz)
-    hi = datetime.combine(end, datetime.min.time(), tzinfo=tz) + timedelta(days=1)
-    return lo, hi
 
 
 def signal_messages(lo: datetime, hi: datetime) -> list[SignalMessage]:
@@ -89,7 +82,7 @@ def _embedder() -> Any:
 
 def run_detection(start: date, end: date, *, embedder: Any = "default") -> dict[str, list[dict]]:
     """Spikes, patterns and warnings for the period [start, end] (dates inclusive)."""
-    lo, hi = _bounds(start, end)
+    lo, hi = day_bounds(start, end)
     messages = signal_messages(lo - HISTORY, hi)
     org = Organisation.current()
     return detect(
@@ -160,15 +153,10 @@ def _message_ids(keys: list[str]) -> list[int]:
 
 def do_alert_new_signals(result: dict[str, list[dict]], patterns: list[Pattern]) -> int:
     """Notify coordinators and analysts once about new patterns, spikes and warnings."""
-    from django.contrib.auth import get_user_model
 
     from nabij.models import Notification
 
-    people = list(
-        get_user_model()
-        .objects.filter(groups__name__in=["coordinator", "analyst"], is_active=True)
-        .distinct()
-    )
+    people = people_in_roles(ROLE_COORDINATOR, ROLE_ANALYST)
     fresh = [p for p in patterns if not p.explanation.get("alerted")]
     items = [f"Nieuw patroon: {p.title}" for p in fresh]
     for spike in result.get("spikes", []) + result.get("warnings", []):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from nabij.actions.dashboards import REPLY_ACTIONS, SILENCE_ACTIONS
-from nabij.actions.rollups import do_refresh_rollups, histogram_percentile
+from nabij.actions.rollups import day_bounds, do_refresh_rollups, histogram_percentile
 from nabij.models import (
     RESPONSE_BUCKETS,
     DailyStat,
@@ -115,8 +115,7 @@ def _responsiveness(monday: date) -> dict[str, Any]:
 
 
 def _quotes(monday: date, topics: list[str]) -> list[dict[str, str]]:
-    start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
-    end = start + timedelta(days=7)
+    start, end = day_bounds(monday, monday + timedelta(days=6))
     quotes: list[dict[str, str]] = []
     for topic in topics:
         analysis = (

@@ -91,6 +91,13 @@ def ensure_roles(**kwargs: Any) -> None:
         group.permissions.set([perms[c] for c in capabilities] + extra)
 
 
+def people_in_roles(*roles: str) -> list[Any]:
+    """Active users in any of the given roles."""
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct())
+
+
 def has_capability(user: Any, capability: str) -> bool:
     """Whether the user has one of Nabij's capabilities."""
     return bool(user.is_authenticated and user.has_perm(f"nabij.{capability}"))

@@ -36,9 +36,11 @@ def _tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, datetime.min.time(), tzinfo=_tz())
-    return start, start + timedelta(days=1)
+def day_bounds(first: date, last: date | None = None) -> tuple[datetime, datetime]:
+    """From the start of `first` to the end of `last` (default: `first`), local time."""
+    start = datetime.combine(first, datetime.min.time(), tzinfo=_tz())
+    end = datetime.combine(last or first, datetime.min.time(), tzinfo=_tz())
+    return start, end + timedelta(days=1)
 
 
 def _days_of(times: Any) -> set[date]:
@@ -102,7 +104,7 @@ def do_refresh_rollups(*, full: bool = False) -> dict[str, int]:
 
 
 def _recompute_day(day: date) -> None:
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     DailyStat.objects.filter(day=day).delete()
     ResponseStat.objects.filter(day=day).delete()
     DecisionStat.objects.filter(day=day).delete()
