@@ -107,11 +107,8 @@ def _normalise(matrix: Any) -> np.ndarray:
 def _default_embed(texts: list[str]) -> np.ndarray:
     from nabij.actions.analysis import get_analyser
 
-    analyser = get_analyser()
-    analyser.warm_up()
     # The analyser's sentence encoder (multilingual USE), shared so it loads once.
-    encode = getattr(analyser, "embed", None) or analyser._encode
-    return np.asarray(encode(texts))
+    return np.asarray(get_analyser().embed(texts))
 
 
 def suggest_answers(

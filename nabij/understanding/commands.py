@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -17,7 +19,15 @@ def register(subparsers: Any) -> None:
     analyse = subparsers.add_parser("analyse", help="analyse messages from a JSONL file")
     analyse.add_argument("--in", dest="input", required=True, help="JSONL with id and text")
     analyse.add_argument("--out", dest="output", required=True, help="JSONL to write")
-    analyse.add_argument("--threads", type=int, default=2, help="encoder threads (1-2)")
+    analyse.add_argument(
+        "--threads", type=int, default=2, help="encoder threads without worker processes (1-2)"
+    )
+    analyse.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="worker processes (0: one per CPU core, 1: analyse in this process)",
+    )
     analyse.add_argument("--no-progress", action="store_true", help="no progress bar")
     analyse.set_defaults(func=run_analyse, needs_django=False)
 
@@ -78,28 +88,84 @@ def _analyse_chunk(
     return out
 
 
+def _chunks(handle: IO[bytes]) -> Iterator[list[tuple[int, dict[str, Any] | None, str]]]:
+    chunk: list[tuple[int, dict[str, Any] | None, str]] = []
+    for item in _records(handle):
+        chunk.append(item)
+        if len(chunk) >= _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _serialised(
+    analyser: Any, chunk: list[tuple[int, dict[str, Any] | None, str]]
+) -> tuple[str, int, int]:
+    """(output lines, line count, error count) for one chunk."""
+    results = _analyse_chunk(analyser, chunk)
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
+    return text, len(results), sum(1 for r in results if "error" in r)
+
+
+# The analyser a forked worker process inherits from its parent (see `_worker_chunk`).
+_FORKED: Any = None
+
+
+def _worker_chunk(chunk: list[tuple[int, dict[str, Any] | None, str]]) -> tuple[str, int, int]:
+    return _serialised(_FORKED, chunk)
+
+
+def _worker_count(requested: int) -> int:
+    if requested > 0:
+        return min(requested, 32)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
 def run_analyse(args: argparse.Namespace) -> int:
-    """Analyse every line of --in and write one result line per input line to --out."""
+    """Analyse every line of --in and write one result line per input line to --out.
+
+    With more than one worker the analyser loads once in this process and forked worker
+    processes share its memory (the encoder's weights are read-only), each analysing whole
+    chunks; the output keeps the input order.
+    """
+    import multiprocessing
+
     from tqdm import tqdm
 
     from .analyser import Analyser
 
-    analyser = Analyser(threads=max(1, min(args.threads, 2)))
+    workers = _worker_count(args.workers)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1
+    threads = 1 if workers > 1 else max(1, min(args.threads, 2))
+    analyser = Analyser(threads=threads)
     analyser.warm_up()
     source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
     total = _count_lines(args.input)
     errors = 0
     with source, open(args.output, "w", encoding="utf-8") as sink:
+        pool = None
+        if workers > 1:
+            global _FORKED
+            _FORKED = analyser
+            # Forked before any other thread exists (the progress bar starts later).
+            pool = multiprocessing.get_context("fork").Pool(workers)
         bar = tqdm(total=total, unit="msg", file=sys.stderr, disable=args.no_progress)
-        chunk: list[tuple[int, dict[str, Any] | None, str]] = []
-        for item in _records(source):
-            chunk.append(item)
-            if len(chunk) >= _CHUNK:
-                errors += _write(sink, _analyse_chunk(analyser, chunk), bar)
-                chunk = []
-        if chunk:
-            errors += _write(sink, _analyse_chunk(analyser, chunk), bar)
-        bar.close()
+        try:
+            for text, lines, failed in _results(analyser, pool, workers, _chunks(source)):
+                sink.write(text)
+                bar.update(lines)
+                errors += failed
+        finally:
+            bar.close()
+            if pool is not None:
+                pool.close()
+                pool.join()
     if errors:
         print(
             f"nabij analyse: {errors} regel(s) met een fout, zie 'error' in de uitvoer",
@@ -108,11 +174,25 @@ def run_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(sink: IO[str], results: list[dict[str, Any]], bar: Any) -> int:
-    for result in results:
-        sink.write(json.dumps(result, ensure_ascii=False) + "\n")
-    bar.update(len(results))
-    return sum(1 for r in results if "error" in r)
+def _results(
+    analyser: Any,
+    pool: Any,
+    workers: int,
+    chunks: Iterator[list[tuple[int, dict[str, Any] | None, str]]],
+) -> Iterator[tuple[str, int, int]]:
+    """Serialised results in input order; at most a few chunks per worker in flight, so
+    memory stays flat however long the input is."""
+    if pool is None:
+        for chunk in chunks:
+            yield _serialised(analyser, chunk)
+        return
+    pending: deque[Any] = deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(_worker_chunk, (chunk,)))
+        if len(pending) >= 3 * workers:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

@@ -23,6 +23,15 @@ _ENGLISH_MARKERS = frozenset(
     "on in to at my our your please thanks thank can could would should".split()
 )
 
+# Function words that are Dutch and not Afrikaans, Frisian or German (those are the
+# model's usual confusions for Dutch): several of them make the model call unnecessary.
+_DISTINCTLY_DUTCH = frozenset(
+    "niet een zijn wij jij zij mijn jullie voor naar bij hebben heb wordt worden het ook "
+    "geen deze welke graag alstublieft omdat waarom wanneer".split()
+)
+_FAST_DISTINCT = 2
+_FAST_SHARE = 0.1
+
 
 @dataclass(frozen=True)
 class LanguageGuess:
@@ -59,6 +68,15 @@ class LanguageIdentifier:
         english = sum(1 for w in words if w in _ENGLISH_MARKERS)
         if len(words) <= 4 and dutch > english:
             return LanguageGuess("nl", 0.7, f"korte tekst met Nederlandse woorden ({dutch})")
+        distinct = {w for w in words if w in _DISTINCTLY_DUTCH}
+        if (
+            len(distinct) >= _FAST_DISTINCT
+            and english < len(distinct)
+            and sum(1 for w in words if w in _DISTINCTLY_DUTCH) >= _FAST_SHARE * len(words)
+        ):
+            return LanguageGuess(
+                "nl", 0.95, f"veel typisch Nederlandse woorden ({', '.join(sorted(distinct)[:4])})"
+            )
         self.load()
         code, prob = self._model.classify(text[:1000])
         prob = float(prob)

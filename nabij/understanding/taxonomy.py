@@ -37,6 +37,9 @@ _ENDINGS = ("", "s", "e", "en", "n", "je", "jes", "tje", "tjes")
 _TOKEN = re.compile(r"\w+")
 
 
+_MEMO_WORDS = 50_000
+
+
 class KeywordMatcher:
     """Finds topic keywords by word lookups (a regex alternation of hundreds of keywords
     costs milliseconds per message; set lookups cost microseconds)."""
@@ -51,6 +54,9 @@ class KeywordMatcher:
                 self._add(fold(raw.strip()), index)
         self.inside_lengths = sorted({len(k) for k in self.inside})
         self.prefix_lengths = sorted({len(k) for k in self.prefix})
+        # Words repeat (Zipf), so each distinct word is looked up once; bounded so hostile
+        # input with endless unique words cannot grow it without limit.
+        self._memo: dict[str, frozenset[int]] = {}
 
     def _add(self, keyword: str, index: int) -> None:
         if not keyword.strip("* "):
@@ -65,7 +71,16 @@ class KeywordMatcher:
             for ending in _ENDINGS:
                 self.whole.setdefault(keyword + ending, set()).add(index)
 
-    def _word_topics(self, word: str) -> set[int]:
+    def _word_topics(self, word: str) -> frozenset[int]:
+        known = self._memo.get(word)
+        if known is None:
+            known = frozenset(self._lookup(word))
+            if len(self._memo) >= _MEMO_WORDS:
+                self._memo.clear()
+            self._memo[word] = known
+        return known
+
+    def _lookup(self, word: str) -> set[int]:
         found = set(self.whole.get(word, ()))
         for length in self.prefix_lengths:
             found |= self.prefix.get(word[:length], set())

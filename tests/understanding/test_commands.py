@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,7 @@ def test_analyse_writes_one_line_per_input_line(
         b'["a list"]\n'
     )
     target = tmp_path / "out.jsonl"
-    assert main(["analyse", "--in", str(source), "--out", str(target)]) == 0
+    assert main(["analyse", "--in", str(source), "--out", str(target), "--workers", "1"]) == 0
     rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [row.get("id") for row in rows] == [1, None, 2, 3, 4, None]
     assert rows[0]["type"] == "melding" and len(rows[0]["type_scores"]) == 10
@@ -36,6 +38,38 @@ def test_analyse_writes_one_line_per_input_line(
     assert "analyser_version" in rows[3] and "error" not in rows[3]
     assert "error" in rows[5]
     assert "fout" in capsys.readouterr().err
+
+
+def test_worker_processes_give_the_same_lines_in_the_same_order(tmp_path: Path) -> None:
+    # Enough lines for several chunks per worker, with junk lines in between.
+    lines = []
+    for index in range(1300):
+        if index % 97 == 5:
+            lines.append("{broken json")
+        else:
+            text = f"Melding {index}: de lantaarnpaal in straat {index % 40} is kapot"
+            lines.append(json.dumps({"id": index, "text": text}))
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        target = tmp_path / f"out-{workers}.jsonl"
+        # A fresh process, as from the shell: the pool forks from a process without
+        # pytest's threads.
+        done = subprocess.run(
+            [sys.executable, "-m", "nabij.cli", "analyse", "--in", str(source),
+             "--out", str(target), "--workers", workers, "--no-progress"],
+            capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        outputs.append(target.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    rows = [json.loads(line) for line in outputs[1].splitlines()]
+    assert len(rows) == 1300
+    assert [row.get("id") for row in rows if "error" not in row] == [
+        i for i in range(1300) if i % 97 != 5
+    ]
+    assert sum(1 for row in rows if "error" in row) == len([i for i in range(1300) if i % 97 == 5])
 
 
 def test_reader_accepts_both_formats_and_skips_unlabelled() -> None:
