@@ -1,19 +1,37 @@
-"""Dashboard data, read from the roll-up tables only (never from raw messages)."""
+"""Dashboard data, read from the roll-up tables only (never from raw messages).
+
+The per-day charts read one row per day, channel and type (`TypeDayStat`, or `DailyStat`
+when a topic is chosen). Totals over the period (topics, channels, decisions, response
+times) read pre-summed blocks of 28, 7 and 1 days (`cover` in rollups.py), so a year costs
+about thirty blocks instead of 365 days. `cached_dashboard` keeps a computed dashboard in
+Django's cache under the filters and the roll-up version, which every refresh changes.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Q, QuerySet, Sum
 
-from nabij.actions.rollups import histogram_percentile
-from nabij.models import RESPONSE_BUCKETS, DailyStat, DecisionStat, OwnPostStat, ResponseStat
+from nabij.actions.rollups import RESPONSE_HISTOGRAM, cover, histogram_percentile, rollup_version
+from nabij.models import (
+    DailyStat,
+    DecisionBlockStat,
+    OwnPostStat,
+    ResponseBlockStat,
+    TopicBlockStat,
+    TypeDayStat,
+)
 
 SILENCE_ACTIONS = ("bewust_niet_reageren", "verbergen", "monitoren")
 REPLY_ACTIONS = ("beantwoorden", "prive_voortzetten", "indirect_reageren")
+TONE_SUMS = ("messages", "sentiment_sum", "negative", "toxic", "angry", "tired", "frustrated")
+CACHE_SECONDS = 3600  # a refresh changes the key long before; this only bounds memory
 
 
 @dataclass
@@ -46,46 +64,63 @@ class Dashboard:
     effectiveness: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _daily(filters: Filters) -> QuerySet[DailyStat]:
-    qs = DailyStat.objects.filter(day__gte=filters.start, day__lte=filters.end)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.topic:
-        qs = qs.filter(topic=filters.topic)
-    return qs
+def cache_key(filters: Filters, version: str) -> str:
+    """Cache key of a dashboard: the roll-up version and the filters (hashed: user input)."""
+    raw = "\x1f".join(
+        (version, filters.start.isoformat(), filters.end.isoformat(), filters.channel,
+         filters.topic)
+    )  # fmt: skip
+    return "nabij:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_dashboard(filters: Filters) -> Dashboard:
+    """The dashboard for these filters, from the cache while the roll-ups are unchanged."""
+    key = cache_key(filters, rollup_version())
+    board = cache.get(key)
+    if not isinstance(board, Dashboard):
+        board = build_dashboard(filters)
+        cache.set(key, board, CACHE_SECONDS)
+    return board
+
+
+def _blocks(filters: Filters) -> Q:
+    """The blocks that together make up the period exactly."""
+    q = Q()
+    for grain, first, last in cover(filters.start, filters.end):
+        q |= Q(grain=grain, start__gte=first, start__lte=last)
+    return q
 
 
 def build_dashboard(filters: Filters) -> Dashboard:
-    """Assemble every series and table for the period (a handful of aggregate queries)."""
+    """Assemble every series and table for the period (five aggregate queries)."""
     board = Dashboard(filters)
-    index = {d: i for i, d in enumerate(filters.days)}
-    n = len(index)
+    _series(board)
+    _topics_and_channels(board)
+    by_channel = _decisions(board)
+    board.responsiveness = responsiveness(filters)
+    board.effectiveness = effectiveness(filters, board.channels, by_channel)
+    return board
+
+
+def _series(board: Dashboard) -> None:
+    """Volume per type and tone shares per day."""
+    filters = board.filters
+    n = (filters.end - filters.start).days + 1
+    rows: QuerySet[Any]
+    if filters.topic:
+        rows = DailyStat.objects.filter(topic=filters.topic)
+    else:
+        rows = TypeDayStat.objects.all()
+    rows = rows.filter(day__gte=filters.start, day__lte=filters.end)
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
     volume: dict[str, list[int]] = defaultdict(lambda: [0] * n)
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0] * n)
-    daily = _daily(filters)
-    for row in daily.values("day", "type").annotate(
-        m=Sum("messages"),
-        s=Sum("sentiment_sum"),
-        neg=Sum("negative"),
-        tox=Sum("toxic"),
-        angry=Sum("angry"),
-        tired=Sum("tired"),
-        frus=Sum("frustrated"),
-    ):
-        i = index.get(row["day"])
-        if i is None:
-            continue
-        volume[row["type"]][i] += row["m"]
-        for key, value in (
-            ("messages", row["m"]),
-            ("sentiment", row["s"]),
-            ("negative", row["neg"]),
-            ("toxic", row["tox"]),
-            ("angry", row["angry"]),
-            ("tired", row["tired"]),
-            ("frustrated", row["frus"]),
-        ):
-            sums[key][i] += value or 0
+    sums = {name: [0.0] * n for name in TONE_SUMS}
+    for row in rows.values("day", "type").annotate(**{f"s_{k}": Sum(k) for k in TONE_SUMS}):
+        i = (row["day"] - filters.start).days
+        volume[row["type"]][i] += row["s_messages"]
+        for name in TONE_SUMS:
+            sums[name][i] += row[f"s_{name}"] or 0
     board.volume = dict(sorted(volume.items()))
     board.totals = {t: sum(v) for t, v in board.volume.items()}
     msgs = sums["messages"]
@@ -94,72 +129,78 @@ def build_dashboard(filters: Filters) -> Dashboard:
         return [round(sums[key][i] / msgs[i], 3) if msgs[i] else 0.0 for i in range(n)]
 
     board.tone = {
-        "sentiment": [
-            round(sums["sentiment"][i] / msgs[i], 3) if msgs[i] else 0.0 for i in range(n)
-        ],
+        "sentiment": share("sentiment_sum"),
         "negative": share("negative"),
         "toxic": share("toxic"),
         "angry": share("angry"),
         "frustrated": share("frustrated"),
         "tired": share("tired"),
     }
-    board.topics = [
-        (r["topic"] or "—", r["m"], round((r["neg"] or 0) / r["m"], 2) if r["m"] else 0.0)
-        for r in daily.values("topic")
-        .annotate(m=Sum("messages"), neg=Sum("negative"))
-        .order_by("-m")[:15]
-    ]
-    board.channels = [
-        (r["channel"], r["m"])
-        for r in daily.values("channel").annotate(m=Sum("messages")).order_by("-m")
-    ]
-    decisions = DecisionStat.objects.filter(day__gte=filters.start, day__lte=filters.end)
+
+
+def _topics_and_channels(board: Dashboard) -> None:
+    """Messages and negative share per topic (top 15), messages per channel."""
+    filters = board.filters
+    rows = TopicBlockStat.objects.filter(_blocks(filters))
     if filters.channel:
-        decisions = decisions.filter(channel=filters.channel)
-    board.decisions = [
-        (r["action"], r["reason_code"], r["n"])
-        for r in decisions.values("action", "reason_code").annotate(n=Sum("count")).order_by("-n")
+        rows = rows.filter(channel=filters.channel)
+    if filters.topic:
+        rows = rows.filter(topic=filters.topic)
+    topics: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    channels: dict[str, int] = defaultdict(int)
+    for row in rows.values("channel", "topic").annotate(m=Sum("messages"), neg=Sum("negative")):
+        topic = topics[row["topic"]]
+        topic[0] += row["m"]
+        topic[1] += row["neg"] or 0
+        channels[row["channel"]] += row["m"]
+    ranked = sorted(topics.items(), key=lambda item: (-item[1][0], item[0]))[:15]
+    board.topics = [
+        (topic or "—", m, round(neg / m, 2) if m else 0.0) for topic, (m, neg) in ranked
     ]
-    board.responsiveness = responsiveness(filters)
-    board.effectiveness = effectiveness(filters, board.channels, decisions)
-    return board
+    board.channels = sorted(channels.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _decisions(board: Dashboard) -> dict[str, dict[str, int]]:
+    """Decisions per action and reason; per channel how many were replies or silence."""
+    filters = board.filters
+    rows = DecisionBlockStat.objects.filter(_blocks(filters))
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    by_channel: dict[str, dict[str, int]] = defaultdict(lambda: {"replies": 0, "silent": 0})
+    for row in rows.values("channel", "action", "reason_code").annotate(n=Sum("count")):
+        counts[(row["action"], row["reason_code"])] += row["n"]
+        if row["action"] in REPLY_ACTIONS:
+            by_channel[row["channel"]]["replies"] += row["n"]
+        elif row["action"] in SILENCE_ACTIONS:
+            by_channel[row["channel"]]["silent"] += row["n"]
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    board.decisions = [(action, reason, n) for (action, reason), n in ranked]
+    return by_channel
 
 
 def responsiveness(filters: Filters) -> list[dict[str, Any]]:
     """Per channel and type: reply rate, median and p90 time to first reply, deadlines met."""
-    qs = ResponseStat.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    rows = ResponseBlockStat.objects.filter(_blocks(filters))
     if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in qs.values("channel", "type", "conversations", "replied", "within_deadline",
-                         "with_deadline", "histogram"):  # fmt: skip
-        key = (row["channel"], row["type"])
-        g = groups.setdefault(
-            key,
-            {"channel": key[0], "type": key[1], "conversations": 0, "replied": 0,
-             "within": 0, "with_deadline": 0, "hist": [0] * (len(RESPONSE_BUCKETS) + 1)},
-        )  # fmt: skip
-        g["conversations"] += row["conversations"]
-        g["replied"] += row["replied"]
-        g["within"] += row["within_deadline"]
-        g["with_deadline"] += row["with_deadline"]
-        for i, c in enumerate(row["histogram"] or []):
-            if i < len(g["hist"]):
-                g["hist"][i] += c
+        rows = rows.filter(channel=filters.channel)
+    totals = ("conversations", "replied", "within_deadline", "with_deadline", *RESPONSE_HISTOGRAM)
+    groups = list(rows.values("channel", "type").annotate(**{f"s_{k}": Sum(k) for k in totals}))
+    groups.sort(key=lambda g: (-g["s_conversations"], g["channel"], g["type"]))
     out = []
-    for g in sorted(groups.values(), key=lambda x: -x["conversations"]):
+    for g in groups:
+        conversations, with_deadline = g["s_conversations"], g["s_with_deadline"]
+        hist = [g[f"s_{name}"] for name in RESPONSE_HISTOGRAM]
         out.append(
             {
                 "channel": g["channel"],
                 "type": g["type"],
-                "conversations": g["conversations"],
-                "reply_rate": round(g["replied"] / g["conversations"], 2)
-                if g["conversations"]
-                else 0,
-                "median_minutes": histogram_percentile(g["hist"], 50),
-                "p90_minutes": histogram_percentile(g["hist"], 90),
-                "deadline_met": round(g["within"] / g["with_deadline"], 2)
-                if g["with_deadline"]
+                "conversations": conversations,
+                "reply_rate": round(g["s_replied"] / conversations, 2) if conversations else 0,
+                "median_minutes": histogram_percentile(hist, 50),
+                "p90_minutes": histogram_percentile(hist, 90),
+                "deadline_met": round(g["s_within_deadline"] / with_deadline, 2)
+                if with_deadline
                 else None,
             }
         )
@@ -167,7 +208,7 @@ def responsiveness(filters: Filters) -> list[dict[str, Any]]:
 
 
 def effectiveness(
-    filters: Filters, received: list[tuple[str, int]], decisions: QuerySet[DecisionStat]
+    filters: Filters, received: list[tuple[str, int]], decided: dict[str, dict[str, int]]
 ) -> list[dict[str, Any]]:
     """Own posts sent versus dialogue received per channel — the 'sending out stuff' ratio."""
     posts = {
@@ -176,34 +217,23 @@ def effectiveness(
         .values("channel")
         .annotate(p=Sum("posts"), re=Sum("reactions"), co=Sum("comments"))
     }
-    replies = {
-        r["channel"]: r["n"]
-        for r in decisions.filter(action__in=REPLY_ACTIONS)
-        .values("channel")
-        .annotate(n=Sum("count"))
-    }
-    silent = {
-        r["channel"]: r["n"]
-        for r in decisions.filter(action__in=SILENCE_ACTIONS)
-        .values("channel")
-        .annotate(n=Sum("count"))
-    }
     rows = []
     for channel, incoming in received:
         p = posts.get(channel, {})
         sent = p.get("p") or 0
+        counts = decided.get(channel, {})
         rows.append(
             {
                 "channel": channel,
                 "posts": sent,
                 "reactions": p.get("re") or 0,
                 "received": incoming,
-                "answered": replies.get(channel, 0),
-                "silent": silent.get(channel, 0),
+                "answered": counts.get("replies", 0),
+                "silent": counts.get("silent", 0),
                 "dialogue_ratio": round(incoming / sent, 2) if sent else None,
             }
         )
     return rows
 
 
-__all__ = ["Dashboard", "Filters", "build_dashboard"]
+__all__ = ["Dashboard", "Filters", "build_dashboard", "cached_dashboard"]

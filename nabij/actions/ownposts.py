@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 
 from nabij.actions.audit import do_record_audit_event
+from nabij.actions.rollups import do_mark_rollups_changed
 from nabij.models import Message, OwnPostStat
 
 DATE_COLUMNS = ("date", "datum", "published", "gepubliceerd", "created_time", "post_date")
@@ -104,6 +105,7 @@ def do_import_own_posts(stream: IO[bytes], channel: str) -> PostImportReport:
         do_record_audit_event(
             None, "ownposts.imported", ("channel", channel[:60]), {"days": len(totals)}
         )
+        do_mark_rollups_changed()  # cached dashboards show the new posts
     return report
 
 

@@ -11,17 +11,25 @@ from nabij.models.organisation import AgentProfile, Organisation, Team
 from nabij.models.replies import FollowUp, Reply, ReplyTemplate
 from nabij.models.settings_models import ApiToken, Topic, WebhookDelivery, WebhookSubscription
 from nabij.models.signals import (
+    BLOCK_EPOCH,
+    BLOCK_GRAINS,
     RESPONSE_BUCKETS,
     DailyStat,
+    DecisionBlockStat,
     DecisionStat,
     OwnPostStat,
     Pattern,
+    ResponseBlockStat,
     ResponseStat,
     RollupState,
+    TopicBlockStat,
+    TypeDayStat,
 )
 from nabij.models.vocab import URGENCY_RANK, Action, MessageType, Urgency
 
 __all__ = [
+    "BLOCK_EPOCH",
+    "BLOCK_GRAINS",
     "RESPONSE_BUCKETS",
     "URGENCY_RANK",
     "Action",
@@ -39,6 +47,7 @@ __all__ = [
     "ConversationPresence",
     "DailyStat",
     "Decision",
+    "DecisionBlockStat",
     "DecisionStat",
     "FollowUp",
     "InboundPayload",
@@ -53,10 +62,13 @@ __all__ = [
     "ProtocolVersion",
     "Reply",
     "ReplyTemplate",
+    "ResponseBlockStat",
     "ResponseStat",
     "RollupState",
     "Team",
     "Topic",
+    "TopicBlockStat",
+    "TypeDayStat",
     "Urgency",
     "WebhookDelivery",
     "WebhookSubscription",

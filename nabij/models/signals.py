@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Upper bounds (minutes) of the response-time histogram buckets; the last is open-ended.
 RESPONSE_BUCKETS = (15, 30, 60, 120, 240, 480, 1440, 2880, 4320, 7200, 10080)
+# Lengths in days of the dashboard blocks, longest first. Each is a whole number of the next
+# and blocks start on Mondays counted from BLOCK_EPOCH, so a 28-day block is four weeks and
+# any period is a few blocks of each length (nabij/actions/rollups.py, `cover`).
+BLOCK_GRAINS = (28, 7, 1)
+BLOCK_EPOCH = date(2001, 1, 1)  # a Monday
 
 
 class DailyStat(models.Model):
@@ -34,7 +41,10 @@ class DailyStat(models.Model):
                 fields=["day", "channel", "type", "topic"], name="dailystat_unique"
             )
         ]
-        indexes = [models.Index(fields=["day"], name="dailystat_day_idx")]
+        indexes = [
+            models.Index(fields=["day"], name="dailystat_day_idx"),
+            models.Index(fields=["topic", "day"], name="dailystat_topic_day_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.channel}/{self.type}/{self.topic}: {self.messages}"
@@ -103,13 +113,124 @@ class OwnPostStat(models.Model):
         return f"{self.day} {self.channel}: {self.posts} posts"
 
 
+class TypeDayStat(models.Model):
+    """Inbound messages of one day per channel and type: DailyStat without the topic."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=60)
+    type = models.CharField(max_length=20)
+    messages = models.PositiveIntegerField(default=0)
+    sentiment_sum = models.FloatField(default=0.0)
+    negative = models.PositiveIntegerField(default=0)
+    toxic = models.PositiveIntegerField(default=0)
+    angry = models.PositiveIntegerField(default=0)
+    frustrated = models.PositiveIntegerField(default=0)
+    tired = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "channel", "type"], name="typedaystat_unique")
+        ]
+        indexes = [models.Index(fields=["channel", "day"], name="typedaystat_channel_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel}/{self.type}: {self.messages}"
+
+
+class BlockStat(models.Model):
+    """Totals over `grain` days from `start` (a block of BLOCK_GRAINS), per channel."""
+
+    grain = models.PositiveSmallIntegerField()
+    start = models.DateField()
+    channel = models.CharField(max_length=60)
+
+    class Meta:
+        abstract = True
+
+
+class TopicBlockStat(BlockStat):
+    """Inbound messages of a block per channel and topic, with how many were negative."""
+
+    topic = models.CharField(max_length=60)
+    messages = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "start", "channel", "topic"], name="topicblock_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}+{self.grain} {self.channel}/{self.topic}: {self.messages}"
+
+
+class ResponseBlockStat(BlockStat):
+    """ResponseStat summed over a block, with the histogram as columns SQL can add up."""
+
+    type = models.CharField(max_length=20)
+    conversations = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    within_deadline = models.PositiveIntegerField(default=0)
+    with_deadline = models.PositiveIntegerField(default=0)
+    # First replies per RESPONSE_BUCKETS bucket: h00 up to 15 minutes ... h11 over 7 days.
+    h00 = models.PositiveIntegerField(default=0)
+    h01 = models.PositiveIntegerField(default=0)
+    h02 = models.PositiveIntegerField(default=0)
+    h03 = models.PositiveIntegerField(default=0)
+    h04 = models.PositiveIntegerField(default=0)
+    h05 = models.PositiveIntegerField(default=0)
+    h06 = models.PositiveIntegerField(default=0)
+    h07 = models.PositiveIntegerField(default=0)
+    h08 = models.PositiveIntegerField(default=0)
+    h09 = models.PositiveIntegerField(default=0)
+    h10 = models.PositiveIntegerField(default=0)
+    h11 = models.PositiveIntegerField(default=0)
+
+    HISTOGRAM = tuple(f"h{i:02d}" for i in range(len(RESPONSE_BUCKETS) + 1))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "start", "channel", "type"], name="responseblock_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}+{self.grain} {self.channel}/{self.type}: {self.conversations}"
+
+
+class DecisionBlockStat(BlockStat):
+    """Decisions about the messages of a block per channel, action and reason (any state)."""
+
+    action = models.CharField(max_length=30)
+    reason_code = models.CharField(max_length=60)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "start", "channel", "action", "reason_code"],
+                name="decisionblock_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}+{self.grain} {self.action}/{self.reason_code}: {self.count}"
+
+
 class RollupState(models.Model):
-    """How far the incremental roll-up got (ids already counted)."""
+    """How far the incremental roll-up got (ids already counted).
+
+    `version` goes up whenever roll-up rows change; cached dashboards are keyed by it.
+    """
 
     name = models.CharField(max_length=40, unique=True)
     last_message_id = models.BigIntegerField(default=0)
     last_decision_id = models.BigIntegerField(default=0)
     last_analysis_id = models.BigIntegerField(default=0)
+    version = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
