@@ -1,18 +1,21 @@
-"""Signals dashboards on 1,000,000 messages: roll-ups, dashboard pages, pattern detection.
+"""Signals dashboards on 1,000,000 messages: roll-up refresh and dashboard pages.
 
 Issue targets, with 1,000,000 messages: each dashboard page p95 < 300 ms; refreshing the
-roll-ups after 10,000 new messages < 10 s; pattern detection over 30 days < 60 s.
+roll-ups after 10,000 new messages < 10 s (pattern detection: bench/bench_detection.py).
 The database is the inbox benchmark's bulk build (`bench/inboxdata.py`,
 `bench/inboxload.py`) squeezed into `--days` days, plus one current analysis and one
-decision per inbound message (`bench/dashboardsdata.py`). Each run measures on a fresh
-copy of a cached base database, so re-runs skip the build:
+decision per inbound message (`bench/dashboardsdata.py`); the measurement adds
+`--patterns` stored patterns for the patterns list. Each page kind is timed cold (Django's
+cache cleared before every request, so the dashboard is computed from the roll-ups: the
+figure the target is judged on) and warm (repeat views of the cached dashboard). Each run
+measures on a fresh copy of a cached base database, so re-runs skip the build:
 
     python bench/bench_dashboards.py                      # SQLite, 1,000,000 messages
     python bench/bench_dashboards.py --db both --messages 200000 --requests 50
 
 The SQLite base file is cached in bench/out/ (keyed by size, days, schema and the data
-generators); PostgreSQL keeps a base database `nabij_dash_base` (dropped with --drop)
-and measures on a copy `nabij_dash`, dropped at the end.
+generators); PostgreSQL keeps a base database `bench_dash_base` (dropped with --drop)
+and measures on a copy `bench_dash`, dropped at the end.
 """
 
 from __future__ import annotations
@@ -34,9 +37,9 @@ from bench_inbox import PG_SERVER, backend_cpu_ms, child_env, pg_admin, setup_dj
 from common import ROOT, machine, median, percentile, run
 
 OUT = ROOT / "bench" / "out"
-PG_BASE, PG_WORK = "nabij_dash_base", "nabij_dash"
+PG_BASE, PG_WORK = "bench_dash_base", "bench_dash"
 CACHE_HOURS = 20  # the data is relative to its build time
-TARGETS = {"page": 300.0, "refresh": 10.0, "detect": 60.0}
+TARGETS = {"page": 300.0, "refresh": 10.0}
 NEW_MESSAGES = 10_000
 
 
@@ -168,13 +171,23 @@ def timed(label: str, func: Any) -> tuple[float, Any]:
     return seconds, result
 
 
-def time_pages(client: Any, path: str, params: dict[str, str], n: int) -> dict[str, Any]:
-    """Warm up, then n timed GETs: wall and CPU milliseconds (CPU: this thread + backend)."""
-    for _ in range(2 if n > 3 else 1):
-        client.get(path, params)
+def time_pages(
+    client: Any, path: str, params: dict[str, str], n: int, *, cold: bool
+) -> dict[str, Any]:
+    """n timed GETs after one untimed: wall and CPU milliseconds (CPU: this thread + backend).
+
+    Cold: Django's cache is cleared before each request (outside the timing), so every
+    dashboard is computed from the roll-up tables; warm: repeat views of a cached one.
+    """
+    from django.core.cache import cache
+
+    client.get(path, params)
     times, cpu = [], []
     backend = backend_cpu_ms()
     for _ in range(n):
+        if cold:
+            cache.clear()
+            backend = backend_cpu_ms()
         c0, t0 = time.thread_time(), time.perf_counter()
         response = client.get(path, params)
         t1, c1 = time.perf_counter(), time.thread_time()
@@ -224,15 +237,13 @@ def pages(end: date, top_topic: str) -> list[tuple[str, str, dict[str, str]]]:
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
-    """Roll-ups, detection and pages on the work database; figures as a dict."""
+    """Roll-ups and pages (cold and warm) on the work database; figures as a dict."""
     import dashboardsdata
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.db.models import Count
+    from django.db.models import Count, Sum
     from django.test import Client
-    from django.utils import timezone
 
-    from nabij.actions.detection import do_store_patterns, run_detection
     from nabij.actions.rollups import _recompute_day, do_refresh_rollups
     from nabij.actions.users import do_create_user
     from nabij.models import DailyStat
@@ -253,41 +264,43 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "recompute one day", lambda: _recompute_day(day)
     )
     out["rollup_noop_s"], _ = timed("refresh, nothing new", lambda: do_refresh_rollups())
-    end = timezone.localdate()
-    start = end - timedelta(days=29)
-    out["detect_lexical_s"], found = timed(
-        "detection (lexical)", lambda: run_detection(start, end, embedder=None)
-    )
-    out["detect_lexical_found"] = {k: len(v) for k, v in found.items()}
-    out["patterns_stored"] = len(do_store_patterns(found))
-    if args.embeddings:
-        out["detect_embeddings_s"], found = timed(
-            "detection (embeddings)", lambda: run_detection(start, end, embedder="default")
-        )
-        out["detect_embeddings_found"] = {k: len(v) for k, v in found.items()}
+    out["rollup_rows"] = DailyStat.objects.count()
+    out["patterns"] = dashboardsdata.add_patterns(args.patterns, now, args.days)
     analyst = get_user_model().objects.filter(username="bench-analyst").first()
     if analyst is None:
         analyst = do_create_user("bench-analyst", "Bench-wachtwoord-2026", role="analyst")
     client = Client()
     client.force_login(analyst)
     top: dict[str, Any] | None = (
-        DailyStat.objects.values("topic").annotate(n=Count("id")).order_by("-n").first()
+        DailyStat.objects.exclude(topic="")
+        .values("topic")
+        .annotate(n=Sum("messages"), rows=Count("id"))
+        .order_by("-n")
+        .first()
     )
-    results = {}
+    end = DailyStat.objects.order_by("-day").values_list("day", flat=True).first() or now.date()
+    results: dict[str, dict[str, Any]] = {}
     for label, path, params in pages(end, (top or {}).get("topic") or "afval"):
-        results[label] = r = time_pages(client, path, params, args.requests)
-        log(f"{label}: p50 {r['p50']:.0f} p95 {r['p95']:.0f} max {r['max']:.0f} "
-            f"cpu p95 {r['cpu_p95']:.0f} ms")  # fmt: skip
+        results[label] = {}
+        for state in ("cold", "warm"):
+            results[label][state] = r = time_pages(
+                client, path, params, args.requests, cold=state == "cold"
+            )
+            log(f"{label} {state}: p50 {r['p50']:.0f} p95 {r['p95']:.0f} max {r['max']:.0f} "
+                f"cpu p95 {r['cpu_p95']:.0f} ms")  # fmt: skip
         out.setdefault("queries", {})[label] = slowest_queries(
-            label, lambda path=path, params=params: client.get(path, params)
+            label, lambda path=path, params=params: cold_get(client, path, params)
         )
-    week = f"{end.isocalendar().year}-W{end.isocalendar().week:02d}"
-    if args.heartbeat_requests:
-        r = time_pages(client, "/signalen/hartslag/", {"week": week}, args.heartbeat_requests)
-        results[f"heartbeat {week}"] = r
-        log(f"heartbeat: p50 {r['p50']:.0f} max {r['max']:.0f} ms")
     out["pages"] = results
     return out
+
+
+def cold_get(client: Any, path: str, params: dict[str, str]) -> Any:
+    """A GET with Django's cache cleared first (the uncached computation)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return client.get(path, params)
 
 
 # --- processes and report -------------------------------------------------------------
@@ -367,31 +380,25 @@ def table(db: str, meta: dict[str, Any], res: dict[str, Any]) -> str:
         f"{_ok(res['rollup_refresh_s'], TARGETS['refresh'])}  "
         f"({res['rollup_refresh_days']} days recomputed)",
         f"{'refresh roll-ups, nothing new':44} {res['rollup_noop_s']:>8.1f}",
-        f"{'detection, 30 days, lexical':44} {res['detect_lexical_s']:>8.1f}  < 60 s  "
-        f"{_ok(res['detect_lexical_s'], TARGETS['detect'])}  {res['detect_lexical_found']}",
+        "",
+        f"{'page (p95 < 300 ms judged on cold)':36} {'':5} {'n':>4} {'p50 ms':>7} "
+        f"{'p95 ms':>7} {'max ms':>7} {'cpu p95':>7}  ok",
     ]
-    if "detect_embeddings_s" in res:
-        lines.append(
-            f"{'detection, 30 days, sentence embeddings':44} {res['detect_embeddings_s']:>8.1f}"
-            f"  < 60 s  {_ok(res['detect_embeddings_s'], TARGETS['detect'])}  "
-            f"{res['detect_embeddings_found']}"
-        )
-    lines += ["", f"{'page':44} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-              f"{'cpu p95':>7}  ok"]  # fmt: skip
-    for label, r in res["pages"].items():
-        ok = "(no target)" if label.startswith("heartbeat") else _ok(r["p95"], TARGETS["page"])
-        lines.append(
-            f"{label:44} {r['n']:>4} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['max']:>7.1f} "
-            f"{r['cpu_p95']:>7.1f}  {ok}"
-        )
+    for label, states in res["pages"].items():
+        for state, r in states.items():
+            ok = _ok(r["p95"], TARGETS["page"]) if state == "cold" else ""
+            lines.append(
+                f"{label:36} {state:5} {r['n']:>4} {r['p50']:>7.1f} {r['p95']:>7.1f} "
+                f"{r['max']:>7.1f} {r['cpu_p95']:>7.1f}  {ok}"
+            )
     return "\n".join(lines)
 
 
 def _child_json(args: argparse.Namespace, db: str, step: str) -> dict[str, Any] | None:
     cmd = [sys.executable, __file__, "--child", step, "--db", db, "--messages",
            str(args.messages), "--days", str(args.days), "--requests", str(args.requests),
-           "--heartbeat-requests", str(args.heartbeat_requests)]  # fmt: skip
-    cmd += [f"--{flag}" for flag in ("rebuild", "embeddings", "drop") if getattr(args, flag)]
+           "--patterns", str(args.patterns)]  # fmt: skip
+    cmd += [f"--{flag}" for flag in ("rebuild", "drop") if getattr(args, flag)]
     cmd += [] if args.sqlite_stats else ["--no-sqlite-stats"]
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     lines = proc.stdout.strip().splitlines()
@@ -405,7 +412,7 @@ def parent(args: argparse.Namespace) -> int:
     """Per database: one process prepares the base database, another measures."""
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(f"Signals dashboards with {args.messages:,} messages; targets: pages p95 < 300 ms, "
-          f"refresh after {NEW_MESSAGES:,} new < 10 s, detection over 30 days < 60 s\n"
+          f"refresh after {NEW_MESSAGES:,} new < 10 s\n"
           f"Machine: {machine()}\n", flush=True)  # fmt: skip
     failed = 0
     for db in dbs:
@@ -428,15 +435,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--messages", type=int, default=1_000_000)
     p.add_argument("--days", type=int, default=100, help="days the messages are spread over")
     p.add_argument("--requests", type=int, default=100, help="timed requests per page kind")
-    p.add_argument(
-        "--heartbeat-requests",
-        type=int,
-        default=1,
-        help="timed heartbeat pages after one untimed (each runs detection with sentence "
-        "embeddings over a week: minutes at 1,000,000 messages; 0: none)",
-    )
-    p.add_argument("--embeddings", action="store_true",
-                   help="also time detection with sentence embeddings (slow)")  # fmt: skip
+    p.add_argument("--patterns", type=int, default=2000,
+                   help="stored patterns added for the patterns list")  # fmt: skip
     p.add_argument(
         "--no-sqlite-stats",
         dest="sqlite_stats",

@@ -4,8 +4,10 @@
 urgency of their labelled corpus text). This module adds what the signals layer reads:
 one current `MessageAnalysis` per inbound message (tone, emotion and toxicity drawn per
 type, `data` with `redacted_text` and `type_scores`) and one `Decision` per inbound
-message, written in bulk through an `inboxload.Loader`. The row functions are pure; the
-writers at the end (`add_signals`, `ingest_new`) run where Django is set up.
+message, written in bulk through an `inboxload.Loader`. For the patterns list it also
+makes stored patterns of the shape detection leaves (`pattern_fields`). The row functions
+are pure; the writers at the end (`add_signals`, `ingest_new`, `add_patterns`) run where
+Django is set up.
 """
 
 from __future__ import annotations
@@ -157,6 +159,46 @@ class Rows:
         return analyses, decisions
 
 
+PATTERN_STATUSES = ("nieuw", "erkend", "geescaleerd", "opgelost")
+
+
+def pattern_fields(
+    number: int, end: datetime, days: int, topics: Sequence[str], rng: random.Random
+) -> dict[str, Any]:
+    """Fields of one stored pattern active within `days` days before `end`, as detection
+    writes them: a title, a daily trend, and an explanation with terms and examples."""
+    topic = rng.choice(topics)
+    length = rng.randint(2, 14)
+    last = end - timedelta(days=rng.uniform(0, days - length), minutes=rng.randrange(1440))
+    first = last - timedelta(days=length - 1, hours=rng.randrange(24))
+    trend = [
+        {"date": (first + timedelta(days=d)).date().isoformat(), "count": rng.randint(0, 40)}
+        for d in range(length)
+    ]
+    size = sum(t["count"] for t in trend) or 1
+    terms = rng.sample(("lamp", "kapot", "stank", "gat", "afval", "overlast", "water",
+                        "parkeren", "hondenpoep", "glas", "lawaai", "boom"), 3)  # fmt: skip
+    return {
+        "key": f"bench-pattern-{number}",
+        "kind": "rumour" if number % 9 == 0 else "pattern",
+        "title": f"Patroon in wijk {number % 40}: {', '.join(terms)} ({topic}, {size} berichten)",
+        "topic": topic,
+        "status": PATTERN_STATUSES[number % len(PATTERN_STATUSES)],
+        "score": round(rng.uniform(1, 60), 1),
+        "first_seen": first,
+        "last_seen": last,
+        "trend": trend,
+        "explanation": {
+            "area": f"wijk {number % 40}",
+            "places": [f"Straat {rng.randrange(300)}" for _ in range(5)],
+            "terms": terms,
+            "types": {"melding": size // 2, "klacht": size - size // 2},
+            "growth": round(rng.uniform(0, 4), 2),
+            "examples": [f"facebook:bench-{rng.randrange(10**9)}" for _ in range(5)],
+        },
+    }
+
+
 def as_datetime(value: Any) -> datetime:
     """A datetime from a database value (SQLite gives text, PostgreSQL a datetime)."""
     if isinstance(value, datetime):
@@ -283,3 +325,23 @@ def ingest_new(count: int, now: datetime) -> dict[str, float]:
         MessageAnalysis.objects.bulk_create(analyses, batch_size=2000)
     t2 = time.perf_counter()
     return {"stored": len(stored), "ingest_s": t1 - t0, "analyses_s": t2 - t1}
+
+
+def add_patterns(count: int, now: datetime, days: int) -> int:
+    """Store `count` patterns of the last `days` days (a quarter owned by a team)."""
+    from django.db import transaction
+
+    from nabij.models import DailyStat, Pattern, Team
+
+    rng = random.Random(4242)
+    topics = sorted({t for t in DailyStat.objects.values_list("topic", flat=True) if t})
+    teams = list(Team.objects.all()[:4])
+    rows = []
+    for number in range(count):
+        pattern = Pattern(**pattern_fields(number, now, days, topics or ["afval"], rng))
+        if teams and number % 4 == 0:
+            pattern.owner = teams[number % len(teams)]
+        rows.append(pattern)
+    with transaction.atomic():
+        Pattern.objects.bulk_create(rows, batch_size=500)
+    return count

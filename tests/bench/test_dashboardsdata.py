@@ -7,7 +7,7 @@ import random
 import sqlite3
 import sys
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -88,3 +88,17 @@ def test_message_chunks_reads_inbound_messages_in_id_order() -> None:
     assert max(len(c) for c in chunks) == 7
     assert dd.as_datetime(SENT) == datetime(2026, 11, 20, 10)
     assert dd.as_datetime(datetime(2026, 1, 1, tzinfo=UTC)).tzinfo is UTC
+
+
+def test_patterns_lie_in_the_period_with_a_daily_trend_and_examples() -> None:
+    end = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    rng = random.Random(5)
+    fields = [dd.pattern_fields(i, end, 100, ["afval", "verkeer"], rng) for i in range(300)]
+    assert len({f["key"] for f in fields}) == 300
+    for f in fields:
+        assert end - timedelta(days=100) <= f["first_seen"] <= f["last_seen"] <= end
+        days = [t["date"] for t in f["trend"]]
+        assert days == sorted(days) and days[0] == f["first_seen"].date().isoformat()
+        assert f["topic"] in ("afval", "verkeer") and f["status"] in dd.PATTERN_STATUSES
+        assert len(f["explanation"]["examples"]) == 5 and f["title"]
+    assert {f["status"] for f in fields} == set(dd.PATTERN_STATUSES)
