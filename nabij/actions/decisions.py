@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from nabij.actions.audit import AuditBuffer
@@ -134,36 +134,52 @@ def do_recommend_decisions(messages: Sequence[Message], *, actor: Any = None) ->
 
 
 def _refresh_conversations(conversation_ids: set[int]) -> None:
-    """Advice, deadline and the unaccounted flag of each conversation, from its messages."""
+    """Advice, deadline and the unaccounted flag of each conversation, from its messages.
+
+    A fixed number of queries for any number of conversations (this runs after every
+    analysed batch): the latest decision and the earliest open deadline come in as
+    subqueries, teams in one lookup, and the rows are written with one bulk update.
+    """
+    if not conversation_ids:
+        return
+    from nabij.actions.deadlines import RESOLUTION_HOURS
+    from nabij.models import Team
+
     now = timezone.now()
     office = Organisation.current().office()
-    for conv in Conversation.objects.filter(pk__in=conversation_ids):
-        pending = Message.objects.filter(
-            conversation=conv, direction="inbound", accounted_at__isnull=True
-        ).order_by("response_due_at")
-        first = pending.first()
-        latest = Decision.objects.filter(conversation=conv).order_by("-created_at", "-pk").first()
-        conv.advised_action = latest.action if latest else ""
+    latest = Decision.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
+    open_due = (
+        Message.objects.filter(
+            conversation=OuterRef("pk"), direction="inbound", accounted_at__isnull=True
+        )
+        .order_by()
+        .values("conversation")
+        .annotate(due=Min("response_due_at"))
+        .values("due")
+    )
+    conversations = list(
+        Conversation.objects.filter(pk__in=conversation_ids).annotate(
+            latest_action=Subquery(latest.values("action")[:1]),
+            latest_team=Subquery(latest.values("team")[:1]),
+            open_due=Subquery(open_due[:1]),
+        )
+    )
+    wanted = {c.latest_team for c in conversations if c.latest_team and c.team_id is None}
+    teams = {t.slug: t for t in Team.objects.filter(slug__in=wanted)} if wanted else {}
+    for conv in conversations:
+        conv.advised_action = conv.latest_action or ""
         if conv.resolution_due is None:
-            from nabij.actions.deadlines import RESOLUTION_HOURS
-
             start = conv.last_inbound_at or conv.last_message_at
             conv.resolution_due = add_business_hours(start, RESOLUTION_HOURS, office)
-        conv.first_response_due = first.response_due_at if first else None
-        conv.has_unaccounted = bool(first and first.response_due_at and first.response_due_at < now)
-        if latest and latest.team and conv.team_id is None:
-            from nabij.models import Team
-
-            conv.team = Team.objects.filter(slug=latest.team).first()
-        conv.save(
-            update_fields=[
-                "advised_action",
-                "first_response_due",
-                "resolution_due",
-                "has_unaccounted",
-                "team",
-            ]
-        )
+        conv.first_response_due = conv.open_due
+        conv.has_unaccounted = bool(conv.open_due and conv.open_due < now)
+        if conv.team_id is None and conv.latest_team in teams:
+            conv.team = teams[conv.latest_team]
+    Conversation.objects.bulk_update(
+        conversations,
+        ["advised_action", "first_response_due", "resolution_due", "has_unaccounted", "team"],
+        batch_size=500,
+    )
 
 
 def current_advice(message: Message) -> Decision | None:
