@@ -21,9 +21,23 @@ def register(group: Any, subparsers: Any) -> None:
     )
     d.set_defaults(func=cmd_detect)
 
-    op = group.add_parser("own-posts", help="import own posts (platform insights CSV)")
-    op.add_argument("file", help="CSV with one row per post: date, reactions, comments, shares")
-    op.add_argument("--channel", required=True, help="channel slug, e.g. facebook")
+    op = group.add_parser(
+        "own-posts", help="import own posts (platform insights CSV, or a Mastodon channel's API)"
+    )
+    op.add_argument(
+        "file", nargs="?", help="CSV with one row per post: date, reactions, comments, shares"
+    )
+    op.add_argument("--channel", help="channel slug, e.g. facebook (with FILE)")
+    op.add_argument(
+        "--from-mastodon",
+        metavar="CHANNEL",
+        help="read the own posts of this Mastodon channel through its API instead of a file",
+    )
+    op.add_argument(
+        "--days",
+        type=int,
+        help="with --from-mastodon: days back (default: 30 at first, then up to the last run)",
+    )
     op.set_defaults(func=cmd_own_posts)
 
     report = subparsers.add_parser("report", help="reports for management")
@@ -81,6 +95,20 @@ def cmd_own_posts(args: argparse.Namespace) -> int:
     """Import own posts and their reactions for the channel-effectiveness report."""
     from nabij.actions.ownposts import do_import_own_posts
 
+    if args.from_mastodon:
+        if args.file or args.channel:
+            print(
+                "nabij signals own-posts: give FILE --channel X or --from-mastodon X",
+                file=sys.stderr,
+            )
+            return 2
+        return cmd_own_posts_from_mastodon(args)
+    if not args.file or not args.channel:
+        print("nabij signals own-posts: FILE and --channel are required", file=sys.stderr)
+        return 2
+    if args.days is not None:
+        print("nabij signals own-posts: --days goes with --from-mastodon", file=sys.stderr)
+        return 2
     path = Path(args.file)
     if not path.is_file():
         print(f"nabij signals own-posts: no such file: {path}", file=sys.stderr)
@@ -91,3 +119,37 @@ def cmd_own_posts(args: argparse.Namespace) -> int:
         print(f"row {number}: {reason}", file=sys.stderr)
     print(f"{report.kept} posts kept, {len(report.errors)} rows refused, {report.rows} rows read")
     return 0 if not report.errors else 1
+
+
+def cmd_own_posts_from_mastodon(args: argparse.Namespace) -> int:
+    """Read a Mastodon channel's own posts and their reactions through its API."""
+    from nabij.actions.errors import ActionError
+    from nabij.actions.ownposts_mastodon import (
+        check_days,
+        check_mastodon_channel,
+        do_import_mastodon_own_posts,
+    )
+
+    try:
+        channel = check_mastodon_channel(args.from_mastodon)
+        days = check_days(args.days)
+    except ActionError as exc:
+        print(f"nabij signals own-posts: {exc}", file=sys.stderr)
+        return 2
+    report = do_import_mastodon_own_posts(channel.pk, days=days)
+    if not report.days:  # refused before reading (not configured, asked to wait)
+        print(f"nabij signals own-posts: {report.error}", file=sys.stderr)
+        return 1
+    print(
+        f"{report.channel}: {report.posts} own posts and {report.continuations} thread "
+        f"continuations read over {report.days} days ({report.pages} pages); "
+        f"{report.not_counted} statuses not counted, {report.unreadable} unreadable"
+    )
+    if report.covered_from is not None:
+        print(f"figures replaced from {report.covered_from.isoformat()} on")
+    if report.error:
+        print(f"nabij signals own-posts: {report.error}", file=sys.stderr)
+        return 1
+    if not report.complete:
+        print(f"stopped after {report.pages} pages; run again or ask fewer --days")
+    return 0

@@ -98,6 +98,14 @@ def sweep_channels() -> object:
     return sweep(_channel_memory)
 
 
+@periodic("mastodon-own-posts", 3600)
+def import_own_posts() -> object:
+    """Once a day per Mastodon channel with `own_posts` on: its own posts and reactions."""
+    from nabij.tasks.ownposts import enqueue_due_own_post_imports
+
+    return enqueue_due_own_post_imports()
+
+
 @periodic("database-statistics", 6 * 3600)
 def refresh_statistics() -> object:
     """Keep the query planner's statistics current (SQLite has none until asked)."""

@@ -150,6 +150,14 @@ class MastodonConnector(ConnectorBase):
             default="",
             help="only when the server streams from another host",
         ),
+        ConfigField(
+            "own_posts",
+            "Import own posts daily",
+            kind="bool",
+            required=False,
+            default=False,
+            help="the account's own posts and their reactions, for channel effectiveness",
+        ),
     )
 
     def extra_config_errors(self, config: Mapping[str, JSON]) -> list[str]:
