@@ -45,9 +45,14 @@ def read_filters(params: object) -> Filters:
     return Filters(
         start=start,
         end=end,
-        channel=str(get("kanaal", "") or "")[:60],
-        topic=str(get("onderwerp", "") or "")[:60],
+        channel=_choice(get("kanaal", "")),
+        topic=_choice(get("onderwerp", "")),
     )
+
+
+def _choice(value: object) -> str:
+    """A channel or topic slug from the query string: printable (no NUL bytes), at most 60."""
+    return "".join(c for c in str(value or "")[:60] if c.isprintable())
 
 
 @login_required
