@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from .linking import UnionFind
+from .linking import connected_groups
 from .records import SignalMessage
-from .text import normalise, word_shingles
+from .text import pair_hashes, word_shingles
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 
@@ -77,10 +77,16 @@ def _candidate_pairs(sig: np.ndarray, times: np.ndarray, cfg: CoordinationConfig
 def _densest_accounts(members: list[SignalMessage], hours: float) -> int:
     """Most distinct accounts inside any one window of `hours` (members sorted by time)."""
     best, lo = 0, 0
-    for hi, message in enumerate(members):
+    inside: Counter[str] = Counter()
+    for message in members:
+        inside[message.author_key] += 1
         while (message.sent_at - members[lo].sent_at).total_seconds() > hours * 3600:
+            leaving = members[lo].author_key
+            inside[leaving] -= 1
+            if not inside[leaving]:
+                del inside[leaving]
             lo += 1
-        best = max(best, len({m.author_key for m in members[lo : hi + 1]}))
+        best = max(best, len(inside))
     return best
 
 
@@ -95,21 +101,25 @@ def find_coordinated(
     for message in sorted(messages, key=lambda m: (m.sent_at, m.key)):
         if not start <= message.sent_at < end:
             continue
-        words = normalise(message.text).split()
-        if len(words) >= cfg.min_words:
+        text = message.normalised
+        if text and text.count(" ") + 1 >= cfg.min_words:
             chosen.append(message)
-            sets.append(word_shingles(words, 2))
+            sets.append(pair_hashes(text) if text.count(" ") else word_shingles(text.split(), 2))
     if len(chosen) < cfg.min_accounts:
         return []
     times = np.array([m.sent_at.timestamp() for m in chosen], dtype=np.float64)
     sig = _minhash(sets, cfg.bands * cfg.rows)
-    uf = UnionFind(len(chosen))
-    for a, b in sorted(_candidate_pairs(sig, times, cfg)):
-        union = len(sets[a] | sets[b])
-        if union and len(sets[a] & sets[b]) / union >= cfg.jaccard:
-            uf.union(a, b)
+    confirmed = []
+    for a, b in _candidate_pairs(sig, times, cfg):
+        shared = len(sets[a] & sets[b])
+        union = len(sets[a]) + len(sets[b]) - shared
+        if union and shared / union >= cfg.jaccard:
+            confirmed.append((a, b))
+    pairs = np.array(confirmed, dtype=np.int64).reshape(-1, 2)
     bursts = []
-    for group in uf.groups():
+    for group in connected_groups(len(chosen), pairs[:, 0], pairs[:, 1]):
+        if len(group) < cfg.min_accounts:
+            continue  # fewer messages than accounts needed
         members = [chosen[i] for i in group]
         if _densest_accounts(members, cfg.window_hours) >= cfg.min_accounts:
             bursts.append(_describe(members, cfg))
@@ -122,7 +132,7 @@ def _describe(members: list[SignalMessage], cfg: CoordinationConfig) -> dict:
     first, last = members[0].sent_at, members[-1].sent_at
     minutes = max(1, round((last - first).total_seconds() / 60))
     topic = sorted(Counter(m.topic for m in members).items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    words = normalise(members[0].text).split()
+    words = members[0].normalised.split()
     quote = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
     share = len(new) / len(authors)
     title = (

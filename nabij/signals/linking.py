@@ -58,6 +58,33 @@ class UnionFind:
         return list(out.values())
 
 
+def connected_groups(count: int, first: np.ndarray, second: np.ndarray) -> list[list[int]]:
+    """Connected components of 0..count-1 joined by the pairs (first[k], second[k]).
+
+    The same sets, in the same order, as a `UnionFind` given every pair, but in a few
+    vectorised rounds: each round hooks every root to the smallest root it is paired with,
+    then points every row at its root. Labels only fall, so a root is its set's smallest row.
+    """
+    parent = np.arange(count, dtype=np.int64)
+    a = np.asarray(first, dtype=np.int64)
+    b = np.asarray(second, dtype=np.int64)
+    while a.size:
+        ra, rb = parent[a], parent[b]
+        open_ = ra != rb
+        if not open_.any():
+            break
+        a, b, ra, rb = a[open_], b[open_], ra[open_], rb[open_]
+        np.minimum.at(parent, np.maximum(ra, rb), np.minimum(ra, rb))
+        while True:
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                break
+            parent = up
+    order = np.argsort(parent, kind="stable")
+    bounds = np.nonzero(np.diff(parent[order]))[0] + 1
+    return [group.tolist() for group in np.split(order, bounds)] if count else []
+
+
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1 (zero rows stay zero; NaN becomes 0)."""
     vectors = np.nan_to_num(np.asarray(vectors, dtype=np.float32))
@@ -65,28 +92,56 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms == 0, 1.0, norms)
 
 
+def _same_area_cells(areas_i: np.ndarray, areas_j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with areas_i[i] == areas_j[j] >= 0, found by sorting instead of a matrix."""
+    rows = np.nonzero(areas_i >= 0)[0]
+    cols = np.nonzero(areas_j >= 0)[0]
+    cols = cols[np.argsort(areas_j[cols], kind="stable")]
+    sorted_areas = areas_j[cols]
+    left = np.searchsorted(sorted_areas, areas_i[rows], side="left")
+    counts = np.searchsorted(sorted_areas, areas_i[rows], side="right") - left
+    starts = np.cumsum(counts) - counts
+    offsets = np.arange(int(counts.sum())) - np.repeat(starts, counts)
+    return np.repeat(rows, counts), cols[np.repeat(left, counts) + offsets]
+
+
+def _close_pairs(sims: np.ndarray, areas_i: np.ndarray, areas_j: np.ndarray,
+                 cfg: LinkConfig) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Cells of a similarity block that reach the threshold, counting the place bonus.
+
+    Pairs naming the same area are few, so the bonus is added to those cells only (the
+    same float32 sums as adding a bonus matrix); a pair may be given twice.
+    """
+    i_idx, j_idx = np.nonzero(sims >= cfg.similarity)
+    if not cfg.place_bonus:
+        return i_idx, j_idx
+    same_i, same_j = _same_area_cells(areas_i, areas_j)
+    boosted = (sims[same_i, same_j].astype(np.float64) + cfg.place_bonus).astype(np.float32)
+    hit = boosted >= cfg.similarity
+    return np.concatenate([i_idx, same_i[hit]]), np.concatenate([j_idx, same_j[hit]])
+
+
 def _link_rows(
-    unit: np.ndarray, times: np.ndarray, areas: np.ndarray, rows: np.ndarray,
-    uf: UnionFind, cfg: LinkConfig,
-) -> None:  # fmt: skip
-    """Union every close pair among `rows` (sorted by time) into `uf`."""
+    unit: np.ndarray, times: np.ndarray, areas: np.ndarray, rows: np.ndarray, cfg: LinkConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every close pair among `rows` (sorted by time): later row first, then earlier."""
     sub_unit, sub_times, sub_areas = unit[rows], times[rows], areas[rows]
+    later: list[np.ndarray] = []
+    earlier: list[np.ndarray] = []
     for lo in range(0, len(rows), cfg.chunk):
         hi = min(lo + cfg.chunk, len(rows))
         first = int(np.searchsorted(sub_times, sub_times[lo] - cfg.window_seconds, side="left"))
         sims = sub_unit[lo:hi] @ sub_unit[first:hi].T
-        if cfg.place_bonus and sub_areas[lo:hi].max() >= 0 and sub_areas[first:hi].max() >= 0:
-            same = (sub_areas[lo:hi, None] == sub_areas[None, first:hi]) & (
-                sub_areas[lo:hi, None] >= 0
-            )
-            sims += cfg.place_bonus * same
         # Threshold first, then check order and window on the few hits only: far cheaper
         # than building full boolean matrices for them.
-        i_idx, j_idx = np.nonzero(sims >= cfg.similarity)
+        i_idx, j_idx = _close_pairs(sims, sub_areas[lo:hi], sub_areas[first:hi], cfg)
         i_idx, j_idx = i_idx + lo, j_idx + first
         keep = (j_idx < i_idx) & (sub_times[i_idx] - sub_times[j_idx] <= cfg.window_seconds)
-        for i, j in zip(rows[i_idx[keep]].tolist(), rows[j_idx[keep]].tolist(), strict=True):
-            uf.union(i, j)
+        later.append(rows[i_idx[keep]])
+        earlier.append(rows[j_idx[keep]])
+    empty = np.zeros(0, dtype=np.int64)
+    return (np.concatenate(later) if later else empty,
+            np.concatenate(earlier) if earlier else empty)  # fmt: skip
 
 
 def _coarse_cells(unit: np.ndarray, cfg: LinkConfig) -> list[np.ndarray]:
@@ -133,15 +188,15 @@ def link_groups(
     if count == 0:
         return []
     unit = unit_rows(vectors)
-    uf = UnionFind(count)
     if count <= cfg.exact_limit:
-        _link_rows(unit, times, areas, np.arange(count), uf, cfg)
-        return uf.groups()
-    for rows in _coarse_cells(unit, cfg):
-        _link_rows(unit, times, areas, rows, uf, cfg)
-    order = np.argsort(areas, kind="stable")
-    bounds = np.nonzero(np.diff(areas[order]))[0] + 1
-    for rows in np.split(order, bounds):
-        if len(rows) > 1 and areas[rows[0]] >= 0:
-            _link_rows(unit, times, areas, np.sort(rows), uf, cfg)
-    return uf.groups()
+        pairs = [_link_rows(unit, times, areas, np.arange(count), cfg)]
+    else:
+        pairs = [_link_rows(unit, times, areas, rows, cfg) for rows in _coarse_cells(unit, cfg)]
+        order = np.argsort(areas, kind="stable")
+        bounds = np.nonzero(np.diff(areas[order]))[0] + 1
+        for rows in np.split(order, bounds):
+            if len(rows) > 1 and areas[rows[0]] >= 0:
+                pairs.append(_link_rows(unit, times, areas, np.sort(rows), cfg))
+    return connected_groups(
+        count, np.concatenate([a for a, _ in pairs]), np.concatenate([b for _, b in pairs])
+    )

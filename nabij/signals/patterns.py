@@ -19,7 +19,7 @@ import numpy as np
 
 from .linking import LinkConfig, link_groups, unit_rows
 from .records import SignalMessage
-from .text import EMPTY_GAZETTEER, Gazetteer, find_places, terms
+from .text import EMPTY_GAZETTEER, Gazetteer, find_places
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def find_patterns(
             continue
         # Document frequencies from an evenly spread sample: enough to rank title words.
         step = max(1, len(block) // 3000)
-        block_df = Counter(t for m in block[::step] for t in set(terms(m.text)))
+        block_df = Counter(t for m in block[::step] for t in set(m.terms))
         block_df = Counter({t: c * step for t, c in block_df.items()})
         for group in groups:
             members = [block[i] for i in group]
@@ -169,7 +169,7 @@ def find_patterns(
             centre = unit.mean(axis=0)
             order = [int(k) for k in np.argsort(-(unit @ centre), kind="stable")]
             results.append(_describe_group(
-                members, [terms(m.text) for m in members], block_df, len(block),
+                members, [m.terms for m in members], block_df, len(block),
                 [places[i] for i in group], cfg, end, tz, order,
             ))  # fmt: skip
     return sorted(results, key=lambda p: (-p["score"], p["start"]))

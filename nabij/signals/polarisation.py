@@ -6,14 +6,17 @@ or authors in one week (docs/signals.md, "Polarisation early warning").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from .coordination import is_new_account
+from .localtime import DAY, wall_seconds
 from .records import SignalMessage
 from .text import normalise
 
@@ -53,6 +56,52 @@ def us_them_hits(text: str) -> list[str]:
     return [p for p in us_them_lexicon() if f" {p} " in padded]
 
 
+@lru_cache(maxsize=1)
+def _phrases_by_first_word() -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in us_them_lexicon():
+        words = tuple(phrase.split())
+        out.setdefault(words[0], []).append(words)
+    return {first: tuple(phrases) for first, phrases in out.items()}
+
+
+def has_us_them(normalised: str) -> bool:
+    """Whether an already normalised text holds a lexicon phrase (as `us_them_hits` finds)."""
+    starts = _phrases_by_first_word()
+    words = normalised.split()
+    for i, word in enumerate(words):
+        for phrase in starts.get(word, ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                return True
+    return False
+
+
+@dataclass
+class _Tally:
+    """What the indicators need of a set of messages: counts and (new) authors."""
+
+    messages: int = 0
+    toxic: int = 0
+    angry: int = 0
+    us_them: int = 0
+    authors: set[str] = field(default_factory=set)
+    new_authors: set[str] = field(default_factory=set)
+    rows: list[int] = field(default_factory=list)
+
+    def merge(self, other: _Tally) -> None:
+        """Add another tally's messages to this one (rows are not kept)."""
+        self.messages += other.messages
+        self.toxic += other.toxic
+        self.angry += other.angry
+        self.us_them += other.us_them
+        self.authors |= other.authors
+        self.new_authors |= other.new_authors
+
+    def new_share(self) -> float:
+        """Share of the authors first seen shortly before their message."""
+        return len(self.new_authors) / max(1, len(self.authors))
+
+
 def _indicator(name: str, value: float, baseline: float | None, triggered: bool, why: str) -> dict:
     return {
         "name": name,
@@ -63,45 +112,35 @@ def _indicator(name: str, value: float, baseline: float | None, triggered: bool,
     }
 
 
-def _new_share(messages: Sequence[SignalMessage], days: int) -> float:
-    authors = {m.author_key for m in messages}
-    new = {m.author_key for m in messages if is_new_account(m, days)}
-    return len(new) / max(1, len(authors))
-
-
-def _share(messages: Sequence[SignalMessage], predicate: Callable[[SignalMessage], bool]) -> float:
-    return sum(1 for m in messages if predicate(m)) / len(messages)
-
-
 def _rising(
-    name: str, week: list[SignalMessage], history: list[SignalMessage],
-    predicate: Callable[[SignalMessage], bool], level: float, rise: float, what: str,
-    cfg: PolarisationConfig,
+    name: str, hits: int, count: int, history_hits: int, history: _Tally | None,
+    level: float, rise: float, what: str, cfg: PolarisationConfig,
 ) -> dict:  # fmt: skip
     """A share that must be high in itself and clearly higher than in the weeks before."""
-    hits = sum(1 for m in week if predicate(m))
-    value = hits / len(week)
-    base = _share(history, predicate) if history else None
+    value = hits / count
+    base = history_hits / history.messages if history is not None else None
     triggered = (
         hits >= cfg.min_hits and value >= level and base is not None and value - base >= rise
     )
     before = "onbekend" if base is None else f"{base:.0%}"
-    why = f"{hits} van {len(week)} berichten {what} ({value:.0%}; eerder {before})"
+    why = f"{hits} van {count} berichten {what} ({value:.0%}; eerder {before})"
     return _indicator(name, value, base, triggered, why)
 
 
 def _indicators(
-    week: list[SignalMessage], history: list[SignalMessage], bursts: int, cfg: PolarisationConfig
+    week: _Tally, history: _Tally | None, bursts: int, cfg: PolarisationConfig
 ) -> list[dict]:
-    new_now = _new_share(week, cfg.new_account_days)
-    new_base = _new_share(history, cfg.new_account_days) if history else None
+    new_now = week.new_share()
+    new_base = history.new_share() if history is not None else None
     new_up = new_base is not None and new_now - new_base >= cfg.new_account_rise
+    n = week.messages
+    h = history or _Tally()
     return [
-        _rising("toxicity_share", week, history, lambda m: m.toxicity >= cfg.toxic_score,
+        _rising("toxicity_share", week.toxic, n, h.toxic, history,
                 cfg.toxic_share, cfg.toxic_rise, "giftig", cfg),
-        _rising("anger_share", week, history, lambda m: m.emotion == "boos",
+        _rising("anger_share", week.angry, n, h.angry, history,
                 cfg.anger_share, cfg.anger_rise, "boos", cfg),
-        _rising("us_them_share", week, history, lambda m: bool(us_them_hits(m.text)),
+        _rising("us_them_share", week.us_them, n, h.us_them, history,
                 cfg.us_them_share, cfg.us_them_rise, "met wij-zij-taal", cfg),
         _indicator("new_account_share", new_now, new_base,
                    new_now >= cfg.new_account_share and new_up,
@@ -112,25 +151,78 @@ def _indicators(
     ]  # fmt: skip
 
 
-def _examples(week: list[SignalMessage], cfg: PolarisationConfig) -> list[str]:
+def _history(
+    tallies: dict[tuple[str, int], _Tally], weeks: dict[int, _Tally], topic: str, monday: int,
+    cfg: PolarisationConfig,
+) -> _Tally | None:  # fmt: skip
+    """The topic's weeks before; all topics' when the topic was quiet; None when empty."""
+    before = [monday - 7 * w for w in range(1, cfg.baseline_weeks + 1)]
+    own = _Tally()
+    for day in before:
+        if (topic, day) in tallies:
+            own.merge(tallies[(topic, day)])
+    if own.messages >= cfg.min_messages:
+        return own
+    every = _Tally()
+    for day in before:
+        if day in weeks:
+            every.merge(weeks[day])
+    return every if every.messages else None
+
+
+def _tally(
+    messages: Sequence[SignalMessage], start: datetime, end: datetime, tz: ZoneInfo,
+    cfg: PolarisationConfig,
+) -> dict[tuple[str, int], _Tally]:  # fmt: skip
+    """Tallies per (topic, local Monday as a day number) of the weeks that can matter.
+
+    Those are the weeks that overlap [start, end) and the baseline weeks before them; every
+    message is looked at once.
+    """
+    wall = wall_seconds([m.sent_at for m in messages], tz)
+    days = np.floor_divide(wall, DAY).astype(np.int64)
+    mondays = days - (days + 3) % 7  # 1970-01-01 was a Thursday
+    first = _monday_of(start, tz) - 7 * cfg.baseline_weeks
+    last = _monday_of(end, tz)
+    tallies: dict[tuple[str, int], _Tally] = {}
+    rows = np.nonzero((mondays >= first) & (mondays <= last))[0].tolist()
+    monday_list = mondays.tolist()
+    for row in rows:
+        m = messages[row]
+        key = (m.topic, monday_list[row])
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = _Tally()
+        tally.messages += 1
+        tally.rows.append(row)
+        if m.toxicity >= cfg.toxic_score:
+            tally.toxic += 1
+        if m.emotion == "boos":
+            tally.angry += 1
+        if has_us_them(m.normalised):
+            tally.us_them += 1
+        tally.authors.add(m.author_key)
+        if is_new_account(m, cfg.new_account_days):
+            tally.new_authors.add(m.author_key)
+    return tallies
+
+
+def _monday_of(moment: datetime, tz: ZoneInfo) -> int:
+    """Day number (since 1970-01-01) of the local Monday of the week holding `moment`."""
+    day = (moment.astimezone(tz).date() - date(1970, 1, 1)).days
+    return day - (day + 3) % 7
+
+
+def _examples(
+    messages: Sequence[SignalMessage], rows: list[int], cfg: PolarisationConfig
+) -> list[str]:
     """Messages that carry the signal: toxic, angry or us-versus-them, earliest first."""
     hits = [
-        m for m in week
-        if m.toxicity >= cfg.toxic_score or m.emotion == "boos" or us_them_hits(m.text)
+        messages[i] for i in rows
+        if messages[i].toxicity >= cfg.toxic_score or messages[i].emotion == "boos"
+        or has_us_them(messages[i].normalised)
     ]  # fmt: skip
     return [m.key for m in sorted(hits, key=lambda m: (m.sent_at, m.key))[: cfg.max_examples]]
-
-
-def _history(
-    by_week: dict[tuple[str, datetime], list[SignalMessage]], topic: str, monday: datetime,
-    cfg: PolarisationConfig,
-) -> list[SignalMessage]:  # fmt: skip
-    """The topic's messages of the weeks before; all topics' when the topic was quiet."""
-    weeks = {monday - timedelta(days=7 * w) for w in range(1, cfg.baseline_weeks + 1)}
-    own = [m for w in sorted(weeks) for m in by_week.get((topic, w), [])]
-    if len(own) >= cfg.min_messages:
-        return own
-    return [m for (_, w), ms in sorted(by_week.items()) if w in weeks for m in ms]
 
 
 def find_polarisation(
@@ -139,23 +231,19 @@ def find_polarisation(
 ) -> list[dict]:  # fmt: skip
     """Warnings per topic and local week (Monday start) in [start, end)."""
     cfg = config or PolarisationConfig()
-    by_week: dict[tuple[str, datetime], list[SignalMessage]] = {}
-    for m in messages:
-        local = m.sent_at.astimezone(tz)
-        monday = (local - timedelta(days=local.weekday())).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
-        by_week.setdefault((m.topic, monday), []).append(m)
+    tallies = _tally(messages, start, end, tz, cfg)
+    weeks: dict[int, _Tally] = {}
+    for (_, day), tally in sorted(tallies.items()):
+        weeks.setdefault(day, _Tally()).merge(tally)
+    burst_starts = [(b["topic"], datetime.fromisoformat(b["start"])) for b in bursts]
     warnings = []
-    for (topic, monday), week in sorted(by_week.items()):
+    for (topic, day), week in sorted(tallies.items()):
+        monday = datetime.combine(date(1970, 1, 1) + timedelta(days=day), time(0), tzinfo=tz)
         week_end = monday + timedelta(days=7)
-        if len(week) < cfg.min_messages or not (start < week_end and monday < end):
+        if week.messages < cfg.min_messages or not (start < week_end and monday < end):
             continue
-        history = _history(by_week, topic, monday, cfg)
-        bursts_here = sum(
-            1 for b in bursts
-            if b["topic"] == topic and monday <= datetime.fromisoformat(b["start"]) < week_end
-        )  # fmt: skip
+        history = _history(tallies, weeks, topic, day, cfg)
+        bursts_here = sum(1 for t, s in burst_starts if t == topic and monday <= s < week_end)
         indicators = _indicators(week, history, bursts_here, cfg)
         points = sum(1 for i in indicators if i["triggered"])
         if points < cfg.warn_points:
@@ -168,8 +256,8 @@ def find_polarisation(
             "start": monday.isoformat(),
             "end": week_end.isoformat(),
             "score": float(points),
-            "messages": _examples(week, cfg),
-            "message_count": len(week),
+            "messages": _examples(messages, week.rows, cfg),
+            "message_count": week.messages,
             "indicators": indicators,
         })  # fmt: skip
     return warnings

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+
+from .text import content_words, normalise
 
 # Gold `labels` carry no toxicity score, only categories; these stand-ins keep the
 # demo checks honest without inventing a finer scale than the labels have.
@@ -31,6 +34,17 @@ class SignalMessage:
     toxicity: float = 0.0
     topic: str = "overig"
     embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    # Every detector reads the text; each record works it out once, on first use.
+    @cached_property
+    def normalised(self) -> str:
+        """The text lower-cased, links and mentions dropped, words joined by single spaces."""
+        return normalise(self.text)
+
+    @cached_property
+    def terms(self) -> list[str]:
+        """Content words of the text (no stopwords, at least three letters)."""
+        return content_words(self.normalised)
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from .localtime import naive_seconds, wall_seconds
 from .records import SignalMessage
 from .stats import nb_upper_tail, winsorise
 
@@ -37,7 +38,12 @@ class SpikeConfig:
 
 @dataclass
 class _Grid:
-    """Messages placed on local day/hour cells, with one count row per series."""
+    """Messages placed on local day/hour cells, with one count row per series.
+
+    The messages inside the grid are kept in hour order (`msg_hour` ascending), each with
+    its three series (`msg_series`: total, topic, channel), so the members of an alert are
+    one slice of hours.
+    """
 
     origin: datetime
     days: int
@@ -46,7 +52,7 @@ class _Grid:
     series: list[tuple[str, str]]
     daily: np.ndarray
     hourly: np.ndarray
-    msg_series: list[list[int]]
+    msg_series: np.ndarray
     msg_hour: np.ndarray
     keys: list[str]
     topics: list[str]
@@ -62,39 +68,26 @@ def _build_grid(
     first_eval = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     origin = first_eval - timedelta(days=cfg.history_days)
     days = (end.astimezone(tz) - origin).days + 1
+    inside = [m for m in messages if origin <= m.sent_at < end]
     series_index: dict[tuple[str, str], int] = {("all", ""): 0}
-    rows: list[tuple[int, int]] = []
-    msg_series: list[list[int]] = []
-    hours: list[int] = []
-    keys: list[str] = []
-    topics: list[str] = []
-    origin_naive = origin.replace(tzinfo=None)
-    for message in messages:
-        if not (origin <= message.sent_at < end):
-            continue
-        local = message.sent_at.astimezone(tz).replace(tzinfo=None)
-        delta = local - origin_naive
-        hour = delta.days * 24 + local.hour
-        own = [0]
-        for series in (("topic", message.topic), ("channel", message.channel)):
-            own.append(series_index.setdefault(series, len(series_index)))
-        for index in own:
-            rows.append((index, hour))
-        msg_series.append(own)
-        hours.append(hour)
-        keys.append(message.key)
-        topics.append(message.topic)
-    hourly = np.zeros((len(series_index), days * 24), dtype=np.int64)
-    if rows:
-        codes = np.asarray(rows, dtype=np.int64)
-        np.add.at(hourly, (codes[:, 0], codes[:, 1]), 1)
+    codes = np.zeros((len(inside), 3), dtype=np.int64)
+    for row, message in enumerate(inside):
+        codes[row, 1] = series_index.setdefault(("topic", message.topic), len(series_index))
+        codes[row, 2] = series_index.setdefault(("channel", message.channel), len(series_index))
+    wall = wall_seconds([m.sent_at for m in inside], tz)
+    hours = np.floor((wall - naive_seconds(origin)) / 3600).astype(np.int64)
+    cells = len(series_index) * days * 24
+    flat = (codes * (days * 24) + hours[:, None]).ravel()
+    hourly = np.bincount(flat, minlength=cells).reshape(len(series_index), days * 24)
     daily = hourly.reshape(len(series_index), days, 24).sum(axis=2)
     active = np.nonzero(daily[0])[0]
+    order = np.argsort(hours, kind="stable")
     return _Grid(
         origin=origin, days=days, data_start_day=int(active[0]) if active.size else days,
         first_eval_day=cfg.history_days,
-        series=list(series_index), daily=daily, hourly=hourly, msg_series=msg_series,
-        msg_hour=np.asarray(hours, dtype=np.int64), keys=keys, topics=topics,
+        series=list(series_index), daily=daily, hourly=hourly, msg_series=codes[order],
+        msg_hour=hours[order], keys=[inside[i].key for i in order.tolist()],
+        topics=[inside[i].topic for i in order.tolist()],
     )  # fmt: skip
 
 
@@ -139,8 +132,11 @@ def _describe(grid: _Grid, s: int, count: int, mean: float, sd: float, when: str
 
 def _examples(grid: _Grid, s: int, hour_lo: int, hour_hi: int, limit: int) -> tuple[list[str], str]:
     """Up to `limit` member keys spread over the alert window, and their commonest topic."""
-    chosen = _member_rows(grid, s, hour_lo, hour_hi)
-    chosen.sort(key=lambda i: (grid.msg_hour[i], grid.keys[i]))
+    rows = _member_rows(grid, s, hour_lo, hour_hi)
+    rows_list = rows.tolist()
+    ordered = zip(grid.msg_hour[rows].tolist(), [grid.keys[i] for i in rows_list], rows_list,
+                  strict=True)  # fmt: skip
+    chosen = [i for _, _, i in sorted(ordered)]
     counts: dict[str, int] = {}
     for i in chosen:
         counts[grid.topics[i]] = counts.get(grid.topics[i], 0) + 1
@@ -256,11 +252,11 @@ def _overlaps(a: dict, b: dict) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
 
-def _member_rows(grid: _Grid, s: int, hour_lo: int, hour_hi: int) -> list[int]:
-    return [
-        i for i, own in enumerate(grid.msg_series)
-        if s in own and hour_lo <= grid.msg_hour[i] < hour_hi
-    ]  # fmt: skip
+def _member_rows(grid: _Grid, s: int, hour_lo: int, hour_hi: int) -> np.ndarray:
+    """Rows (in hour order) of the messages of series `s` in hours [hour_lo, hour_hi)."""
+    lo = int(np.searchsorted(grid.msg_hour, hour_lo, side="left"))
+    hi = int(np.searchsorted(grid.msg_hour, hour_hi, side="left"))
+    return lo + np.nonzero((grid.msg_series[lo:hi] == s).any(axis=1))[0]
 
 
 def _explained(grid: _Grid, alert: dict, others: list[dict]) -> float:
@@ -272,11 +268,11 @@ def _explained(grid: _Grid, alert: dict, others: list[dict]) -> float:
     channels = set()
     if alert["series"] == "all":
         channels = {o["series"] for o in near if o["series"].startswith("channel:")}
-    held = sum(
-        1 for i in rows
-        if any((grid.series[k][0] == "topic" and f"topic:{grid.series[k][1]}" in topics)
-               or f"channel:{grid.series[k][1]}" in channels for k in grid.msg_series[i])
+    holds = np.array(
+        [(kind == "topic" and f"topic:{value}" in topics) or f"channel:{value}" in channels
+         for kind, value in grid.series], dtype=bool,
     )  # fmt: skip
+    held = int(holds[grid.msg_series[rows]].any(axis=1).sum())
     return held / max(1, len(rows))
 
 

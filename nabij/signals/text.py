@@ -43,7 +43,12 @@ def normalise(text: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Content words of a text (no stopwords, at least three letters)."""
-    return [w for w in normalise(text).split() if len(w) >= 3 and w not in STOPWORDS]
+    return content_words(normalise(text))
+
+
+def content_words(normalised: str) -> list[str]:
+    """Content words of an already normalised text."""
+    return [w for w in normalised.split() if len(w) >= 3 and w not in STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -107,13 +112,27 @@ def word_shingles(words: Sequence[str], size: int = 3) -> set[int]:
     }
 
 
+def pair_hashes(normalised: str) -> set[int]:
+    """`word_shingles(words, 2)` of a normalised text with at least two words, at C speed."""
+    words = normalised.encode().split(b" ")
+    return set(map(zlib.crc32, map(b" ".join, itertools.pairwise(words))))
+
+
 def lexical_embedding(texts: Sequence[str], dim: int = 512) -> np.ndarray:
     """A hashed bag of content words and word pairs, L2-normalised (a model-free embedder)."""
-    out = np.zeros((len(texts), dim), dtype=np.float32)
-    for row, text in enumerate(texts):
-        words = terms(text)
-        features = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
-        for feature in features:
-            out[row, zlib.crc32(feature.encode()) % dim] += 1.0
+    return lexical_vectors([terms(text) for text in texts], dim)
+
+
+def lexical_vectors(word_lists: Sequence[Sequence[str]], dim: int = 512) -> np.ndarray:
+    """`lexical_embedding` of texts already split into content words."""
+    cells: list[int] = []
+    for row, words in enumerate(word_lists):
+        encoded = [w.encode() for w in words]
+        base = row * dim
+        cells += [base + h % dim for h in map(zlib.crc32, encoded)]
+        pairs = map(b" ".join, itertools.pairwise(encoded))
+        cells += [base + h % dim for h in map(zlib.crc32, pairs)]
+    counts = np.bincount(np.asarray(cells, dtype=np.int64), minlength=len(word_lists) * dim)
+    out = counts.reshape(len(word_lists), dim).astype(np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.where(norms == 0, 1.0, norms)
