@@ -254,6 +254,12 @@ def _assert_like_reference(filters: Filters) -> None:
     )
 
 
+def test_a_period_that_ends_before_it_starts_is_empty(data: list[Message]) -> None:
+    board = build_dashboard(Filters(FIRST_DAY + timedelta(days=9), FIRST_DAY))
+    assert (board.totals, board.topics, board.channels) == ({}, [], [])
+    assert (board.decisions, board.responsiveness) == ([], [])
+
+
 def test_some_periods_hold_data_of_every_kind(data: list[Message]) -> None:
     """The equality tests above compare real numbers, not empty tables."""
     board = build_dashboard(Filters(FIRST_DAY, FIRST_DAY + timedelta(days=62)))
