@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models.fields.json import KeyTextTransform
+from django.utils import timezone
 
-from nabij.actions.audit import AuditBuffer
+from nabij.actions.audit import AuditBuffer, do_record_audit_event
 from nabij.actions.roles import ROLE_ANALYST, ROLE_COORDINATOR, people_in_roles
 from nabij.actions.rollups import day_bounds
-from nabij.models import Message, MessageAnalysis, Organisation, Pattern
+from nabij.models import DetectionRun, Message, MessageAnalysis, Organisation, Pattern
+from nabij.models.detection import SOURCE_PERIODIC
 from nabij.signals import SignalConfig, SignalMessage, detect
 from nabij.signals.detect import text_needed_from
 
 HISTORY = timedelta(days=SignalConfig().spikes.history_days)  # spikes compare with this
+DETECTION_DAYS = 30  # the hourly job looks back this many days, today included
 
 
 class _TextOf(KeyTextTransform):
@@ -131,8 +135,6 @@ def run_detection(
     start: date, end: date, *, embedder: Any = "default", timings: dict[str, float] | None = None
 ) -> dict[str, list[dict]]:
     """Spikes, patterns and warnings for the period [start, end] (dates inclusive)."""
-    import time
-
     t0 = time.perf_counter()
     lo, hi = day_bounds(start, end)
     messages = signal_messages(lo - HISTORY, hi, text_from=text_needed_from(lo))
@@ -147,6 +149,73 @@ def run_detection(
         gazetteer=org.places or None,
         timings=timings,
     )
+
+
+def do_store_detection(
+    result: dict[str, list[dict]], start: date, end: date, *, computed_at: datetime,
+    seconds: float, source: str, lexical: bool,
+) -> DetectionRun:  # fmt: skip
+    """Keep a detection result; it replaces runs over the same period and older hourly runs."""
+    with transaction.atomic():
+        run = DetectionRun.objects.create(
+            start=start, end=end, computed_at=computed_at, seconds=round(seconds, 2),
+            source=source, lexical=lexical, result=result,
+        )  # fmt: skip
+        stale = DetectionRun.objects.filter(start=start, end=end)
+        if source == SOURCE_PERIODIC:
+            stale = stale | DetectionRun.objects.filter(
+                source=SOURCE_PERIODIC, computed_at__lte=computed_at
+            )
+        replaced, _ = stale.exclude(pk=run.pk).delete()
+        counts = {kind: len(items) for kind, items in result.items()}
+        do_record_audit_event(
+            None,
+            "signals.detected",
+            run,
+            {"start": start.isoformat(), "end": end.isoformat(), "source": source,
+             "found": counts, "replaced": replaced},
+        )  # fmt: skip
+    return run
+
+
+def detect_and_store(
+    start: date, end: date, *, source: str, embedder: Any = "default"
+) -> tuple[dict[str, list[dict]], DetectionRun]:
+    """Run detection over [start, end] and keep the result (see `do_store_detection`)."""
+    computed_at = timezone.now()
+    began = time.perf_counter()
+    result = run_detection(start, end, embedder=embedder)
+    run = do_store_detection(
+        result, start, end, computed_at=computed_at, seconds=time.perf_counter() - began,
+        source=source, lexical=embedder is None,
+    )  # fmt: skip
+    return result, run
+
+
+def do_run_periodic_detection(*, today: date | None = None, embedder: Any = "default") -> int:
+    """The hourly job: detect over the last DETECTION_DAYS days, keep the result and the
+    patterns, and alert once about new signals; returns the number of new alerts."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=DETECTION_DAYS - 1)
+    result, _ = detect_and_store(start, today, source=SOURCE_PERIODIC, embedder=embedder)
+    return do_alert_new_signals(result, do_store_patterns(result))
+
+
+def stored_detection(first: date, last: date) -> DetectionRun | None:
+    """The newest stored run that covers [first, last], or covers it up to the day it ran.
+
+    A run over the last 30 days, made on a Wednesday, covers that week so far.
+    """
+    tz = timezone.get_current_timezone()
+    candidates = (
+        DetectionRun.objects.filter(start__lte=first, end__gte=first)
+        .order_by("-computed_at", "-pk")
+        .values_list("pk", "end", "computed_at")
+    )
+    for pk, end, computed_at in candidates[:20]:
+        if end >= last or end >= computed_at.astimezone(tz).date():
+            return DetectionRun.objects.get(pk=pk)
+    return None
 
 
 def _pattern_key(item: dict[str, Any]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -142,18 +142,68 @@ def _quotes(monday: date, topics: list[str]) -> list[dict[str, str]]:
     return quotes
 
 
+def _moment(value: Any) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def in_week(detection: dict[str, list[dict]], monday: date) -> dict[str, list[dict]]:
+    """The items of a detection result that touch the week starting on `monday`.
+
+    Spikes and polarisation weeks end at their (exclusive) `end`; patterns and bursts end
+    with their last message.
+    """
+    lo, hi = day_bounds(monday, monday + timedelta(days=6))
+    out: dict[str, list[dict]] = {}
+    for kind, items in detection.items():
+        kept = []
+        for item in items:
+            start, end = _moment(item.get("start")), _moment(item.get("end"))
+            if start is None or end is None:
+                continue
+            inclusive = item.get("kind") in ("pattern", "rumour", "coordinated")
+            if start < hi and (end >= lo if inclusive else end > lo):
+                kept.append(item)
+        out[kind] = kept
+    return out
+
+
+def week_detection(monday: date) -> tuple[dict[str, list[dict]], dict[str, Any]]:
+    """Detection for the heartbeat week: from a stored run when one covers the week (the
+    hourly job keeps one), otherwise computed now and stored for the next time."""
+    from nabij.actions.detection import detect_and_store, stored_detection
+    from nabij.models.detection import SOURCE_WEEK
+
+    sunday = monday + timedelta(days=6)
+    run = stored_detection(monday, sunday)
+    fresh = run is None
+    if run is None:
+        _, run = detect_and_store(monday, sunday, source=SOURCE_WEEK)
+    about = {
+        "computed_at": run.computed_at, "start": run.start, "end": run.end,
+        "source": run.source, "fresh": fresh, "lexical": run.lexical,
+    }  # fmt: skip
+    return dict(run.result or {}), about
+
+
 def build_heartbeat(monday: date, *, detection: Any = None) -> dict[str, Any]:
-    """Everything the heartbeat shows for the week starting on `monday`."""
+    """Everything the heartbeat shows for the week starting on `monday`.
+
+    Spikes, patterns and warnings come from `detection` when given, else from stored
+    detection results (`week_detection`).
+    """
     do_refresh_rollups()
     sunday = monday + timedelta(days=6)
     totals = _week_totals(monday)
+    about = None
     if detection is None:
-        from nabij.actions.detection import run_detection
-
-        detection = run_detection(monday, sunday)
-    new_patterns = [
-        p for p in detection.get("patterns", []) if p.get("start", "")[:10] >= monday.isoformat()
-    ]
+        detection, about = week_detection(monday)
+    detection = in_week(detection, monday)
+    lo = day_bounds(monday)[0]
+    new_patterns = [p for p in detection.get("patterns", []) if (_moment(p["start"]) or lo) >= lo]
     ongoing = [p for p in detection.get("patterns", []) if p not in new_patterns]
     done = list(
         Pattern.objects.exclude(what_we_did="")
@@ -174,6 +224,7 @@ def build_heartbeat(monday: date, *, detection: Any = None) -> dict[str, Any]:
         "responsiveness": _responsiveness(monday),
         "quotes": _quotes(monday, [t["topic"] for t in totals["topics"]]),
         "done": done,
+        "detection": about,
         "generated_at": timezone.now(),
     }
 

@@ -15,7 +15,11 @@ def register(group: Any, subparsers: Any) -> None:
     d = group.add_parser("detect", help="spikes, patterns and warnings as one JSON object")
     d.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
     d.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (inclusive)")
-    d.add_argument("--store", action="store_true", help="also keep detected patterns")
+    d.add_argument(
+        "--store",
+        action="store_true",
+        help="also keep the result (the heartbeat reads it) and the detected patterns",
+    )
     d.add_argument(
         "--lexical", action="store_true", help="use the fast lexical similarity, not embeddings"
     )
@@ -57,13 +61,16 @@ def _date(value: str) -> date:
 
 def cmd_detect(args: argparse.Namespace) -> int:
     """Print {"spikes": [...], "patterns": [...], "warnings": [...]}."""
-    from nabij.actions.detection import do_store_patterns, run_detection
+    from nabij.actions.detection import detect_and_store, do_store_patterns, run_detection
+    from nabij.models.detection import SOURCE_COMMAND
 
-    result = run_detection(
-        _date(args.start), _date(args.end), embedder=None if args.lexical else "default"
-    )
+    start, end = _date(args.start), _date(args.end)
+    embedder = None if args.lexical else "default"
     if args.store:
+        result, _ = detect_and_store(start, end, source=SOURCE_COMMAND, embedder=embedder)
         do_store_patterns(result)
+    else:
+        result = run_detection(start, end, embedder=embedder)
     json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=str)
     print()
     return 0

@@ -795,4 +795,20 @@ class Migration(migrations.Migration):
             model_name='conversation',
             index=models.Index(fields=['has_unaccounted', 'first_response_due'], name='conv_silence_idx'),
         ),
+        migrations.CreateModel(
+            name='DetectionRun',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start', models.DateField()),
+                ('end', models.DateField()),
+                ('computed_at', models.DateTimeField()),
+                ('seconds', models.FloatField(default=0.0)),
+                ('source', models.CharField(max_length=12)),
+                ('lexical', models.BooleanField(default=False)),
+                ('result', models.JSONField(default=dict)),
+            ],
+            options={
+                'indexes': [models.Index(fields=['end', 'start'], name='detectionrun_period_idx')],
+            },
+        ),
     ]

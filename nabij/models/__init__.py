@@ -5,6 +5,7 @@ from nabij.models.channels import Channel, ChannelSecret, InboundPayload
 from nabij.models.contacts import Contact, ContactIdentity
 from nabij.models.conversations import Conversation, ConversationPresence
 from nabij.models.decisions import Decision, ModerationStatement, ProtocolVersion
+from nabij.models.detection import DetectionRun
 from nabij.models.messages import Attachment, Message, MessageAnalysis
 from nabij.models.notifications import Notification
 from nabij.models.organisation import AgentProfile, Organisation, Team
@@ -49,6 +50,7 @@ __all__ = [
     "Decision",
     "DecisionBlockStat",
     "DecisionStat",
+    "DetectionRun",
     "FollowUp",
     "InboundPayload",
     "Message",

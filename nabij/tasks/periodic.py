@@ -75,16 +75,10 @@ def refresh_rollups() -> object:
 
 @periodic("detection", 3600)
 def detect_signals() -> object:
-    """Look for spikes, patterns and warnings in the last two weeks; alert on new ones."""
-    from datetime import timedelta
+    """Spikes, patterns and warnings of the last 30 days, kept for the heartbeat; alerts."""
+    from nabij.actions.detection import do_run_periodic_detection
 
-    from django.utils import timezone
-
-    from nabij.actions.detection import do_alert_new_signals, do_store_patterns, run_detection
-
-    today = timezone.localdate()
-    result = run_detection(today - timedelta(days=13), today)
-    return do_alert_new_signals(result, do_store_patterns(result))
+    return do_run_periodic_detection()
 
 
 _channel_memory: dict[tuple[str, int], float] = {}
