@@ -9,10 +9,11 @@ no network, DEBUG off) requests each page kind many times.
     python bench/bench_inbox.py --db sqlite --messages 200000 --requests 50
 
 The SQLite file is cached in bench/out/ (keyed by size and by the schema, the search
-set-up and the generator); PostgreSQL gets a fresh database `nabij_bench`, dropped at
-the end. The SQLite FTS table is filled with one 'rebuild' after the bulk insert: at
-200,000 messages that took 14.6 CPU-seconds for the whole load against 21.7 with the
-triggers on during the insert (`--fts-mode triggers`).
+set-up and the generator); PostgreSQL gets a fresh database (`--pg-name`, default
+`nabij_bench`), dropped at the end unless `--keep`. The SQLite FTS table is filled
+with one 'rebuild' after the bulk insert: at 200,000 messages that took 14.6
+CPU-seconds for the whole load against 21.7 with the triggers on during the insert
+(`--fts-mode triggers`).
 
 Besides wall-clock percentiles the table shows CPU percentiles per request (this
 thread, plus the PostgreSQL backend in 10 ms ticks): on a shared machine the wall-clock
@@ -26,6 +27,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -64,18 +66,31 @@ SEARCH_WORDS = [
     "identiteitskaart",
     "xylofoonles",
 ]
+# Phrases, several common words, and search combined with filters, closed conversations
+# (not in the small partial index) and a later page.
+SEARCHES: list[tuple[str, dict[str, str]]] = [
+    *((f"search {w!r}", {"q": w}) for w in SEARCH_WORDS),
+    ("search phrase", {"q": '"geachte heer"'}),
+    ("search phrase with 'van de'", {"q": '"medewerker van de gemeente"'}),
+    ("search 'gemeente straat'", {"q": "gemeente straat"}),
+    ("search + type", {"q": "straat", "type": "klacht"}),
+    ("search + urgency + channel", {"q": "paspoort", "urgency": "hoog", "channel": "facebook"}),
+    ("search closed, common", {"q": "gemeente", "status": "closed"}),
+    ("search closed, rare", {"q": "zwanenhof", "status": "closed"}),
+    ("search page 5", {"q": "straat", "page": "5"}),
+]
 
 
 def cache_key(messages: int) -> str:
     """Hash of what shapes the cached SQLite file: size, schema, search set-up, data version."""
     import inboxdata
 
-    from nabij.dbfeatures.search import SQLITE_SETUP
+    from nabij.dbfeatures.search import SQLITE_FILL, SQLITE_SETUP
 
     digest = hashlib.sha256(f"{messages}:{inboxdata.VERSION}".encode())
     migration = ROOT / "nabij" / "migrations" / "0001_initial.py"
     digest.update(migration.read_bytes() if migration.exists() else b"")
-    digest.update("\n".join(SQLITE_SETUP).encode())
+    digest.update("\n".join(SQLITE_SETUP + SQLITE_FILL).encode())
     return digest.hexdigest()[:12]
 
 
@@ -162,18 +177,18 @@ def prepare_sqlite(messages: int, fts_mode: str, rebuild: bool) -> dict[str, Any
     return {**meta, "cached": False}
 
 
-def prepare_postgres(messages: int, fts_mode: str, reuse: bool) -> dict[str, Any]:
-    """A fresh database `nabij_bench`, or (with --reuse) the one a --keep run left."""
-    meta_path = OUT / f"postgres-{PG_NAME}.json"
-    env = child_env(PG_SERVER + PG_NAME)
+def prepare_postgres(messages: int, fts_mode: str, reuse: bool, name: str) -> dict[str, Any]:
+    """A fresh database `name`, or (with --reuse) the one a --keep run left."""
+    meta_path = OUT / f"postgres-{name}.json"
+    env = child_env(PG_SERVER + name)
     if reuse and meta_path.exists():
         meta = json.loads(meta_path.read_text())
         if meta.get("messages") == messages:
-            inboxload_log(f"reusing the kept database {PG_NAME}")
+            inboxload_log(f"reusing the kept database {name}")
             setup_django(env)
             return {**meta, "cached": True}
-    pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-    pg_admin(f"CREATE DATABASE {PG_NAME}")
+    pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    pg_admin(f"CREATE DATABASE {name}")
     meta = {**build("postgres", messages, env, fts_mode), "messages": messages}
     OUT.mkdir(parents=True, exist_ok=True)
     meta_path.write_text(json.dumps(meta))
@@ -268,17 +283,17 @@ def time_requests(client: Any, params: dict[str, str], n: int) -> dict[str, Any]
 
 
 def search_matches(word: str) -> int:
-    """How many messages a search matches (context for the timings; not timed)."""
+    """How many conversations (open or closed) a search matches (context; not timed)."""
     from django.db import connection
 
-    from nabij.dbfeatures.search import matching_message_ids_sql
+    from nabij.dbfeatures.search import conversation_match_sql
 
-    found = matching_message_ids_sql(word)
+    found = conversation_match_sql(word, '"nabij_conversation"')
     if found is None:
         return 0
     sql, params = found
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)
+        cursor.execute(f'SELECT count(*) FROM "nabij_conversation" WHERE {sql}', params)
         return int(cursor.fetchone()[0])
 
 
@@ -300,14 +315,14 @@ def measure(requests: int, search_repeats: int) -> dict[str, Any]:
         inboxload_log(f"{label}: p95 {results[label]['p95']:.0f} ms")
     all_search: list[float] = []
     all_cpu: list[float] = []
-    for word in SEARCH_WORDS:
-        r = time_requests(client, {"q": word}, search_repeats)
-        r["matches"] = search_matches(word)
-        results[f"search {word!r}"] = r
+    for label, params in SEARCHES:
+        r = time_requests(client, params, search_repeats)
+        r["matches"] = search_matches(params["q"])
+        results[label] = r
         all_search.extend(r["times"])
         all_cpu.extend(r["cpu"])
-        inboxload_log(f"search {word!r}: p95 {r['p95']:.0f} ms, {r['matches']} messages")
-    results["search (all words)"] = summary(all_search, all_cpu, None)
+        inboxload_log(f"{label}: p95 {r['p95']:.0f} ms, {r['matches']} conversations match")
+    results["search (all kinds)"] = summary(all_search, all_cpu, None)
     return results
 
 
@@ -319,7 +334,7 @@ def child(args: argparse.Namespace) -> int:
     if args.db == "sqlite":
         meta = prepare_sqlite(args.messages, args.fts_mode, args.rebuild)
     else:
-        meta = prepare_postgres(args.messages, args.fts_mode, args.reuse)
+        meta = prepare_postgres(args.messages, args.fts_mode, args.reuse, args.pg_name)
     load_before = os.getloadavg()[0]
     try:
         results = measure(args.requests, args.search_repeats)
@@ -328,7 +343,7 @@ def child(args: argparse.Namespace) -> int:
             from django.db import connections
 
             connections.close_all()
-            pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+            pg_admin(f"DROP DATABASE IF EXISTS {args.pg_name} WITH (FORCE)")
     for r in results.values():
         r.pop("times", None)
         r.pop("cpu", None)
@@ -351,7 +366,7 @@ def table(report: dict[str, Any]) -> str:
         f"{report['load'][1]:.1f} on {os.cpu_count()} cores",
         "",
         f"{'kind':30} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'cpu p50':>7} "
-        f"{'cpu p95':>7} {'rows':>4} {'hits':>7}  ok",
+        f"{'cpu p95':>7} {'rows':>4} {'convs':>7}  ok",
     ]
     for label, r in report["results"].items():
         target = TARGETS["search" if label.startswith("search") else "inbox"]
@@ -374,7 +389,7 @@ def parent(args: argparse.Namespace) -> int:
     for db in dbs:
         cmd = [sys.executable, __file__, "--child", "--db", db, "--messages", str(args.messages),
                "--requests", str(args.requests), "--search-repeats", str(args.search_repeats),
-               "--fts-mode", args.fts_mode]  # fmt: skip
+               "--fts-mode", args.fts_mode, "--pg-name", args.pg_name]  # fmt: skip
         cmd += [f"--{flag}" for flag in ("rebuild", "keep", "reuse") if getattr(args, flag)]
         proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         lines = proc.stdout.strip().splitlines()
@@ -389,17 +404,28 @@ def parent(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def pg_name(value: str) -> str:
+    """A database name safe to put into DROP/CREATE DATABASE (lower case, digits, _)."""
+    system = ("postgres", "template0", "template1")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value) or value in system:
+        raise argparse.ArgumentTypeError(
+            "use lower-case letters, digits and _, not a system database"
+        )
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: --db sqlite|postgres|both, --messages N."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     p.add_argument("--messages", type=int, default=1_000_000)
     p.add_argument("--requests", type=int, default=200, help="timed requests per page kind")
-    p.add_argument("--search-repeats", type=int, default=40, help="timed requests per word")
+    p.add_argument("--search-repeats", type=int, default=40, help="timed requests per search")
     p.add_argument("--fts-mode", choices=["rebuild", "triggers"], default="rebuild")
     p.add_argument("--rebuild", action="store_true", help="ignore the cached SQLite file")
     p.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     p.add_argument("--reuse", action="store_true", help="measure on a kept PostgreSQL database")
+    p.add_argument("--pg-name", type=pg_name, default=PG_NAME, help="PostgreSQL database name")
     p.add_argument("--json", help="also write the figures as JSON (PATH.<db>.json)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)

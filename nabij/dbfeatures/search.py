@@ -1,161 +1,384 @@
-"""Full-text search over message texts: SQLite FTS5 or PostgreSQL Dutch text search.
+"""Full-text search for the inbox: SQLite FTS5 or PostgreSQL Dutch text search.
 
-Everything database-specific about search lives here. The index is created (if
-missing) after every migrate, so the schema migration itself stays portable.
+What a search means is the same on both databases: a conversation matches when each
+term of the query occurs in its messages (the resident's, our replies and internal
+notes; the terms may be in different messages). A term is a word, or words in double
+quotes that must follow each other. Words of three or more characters match as a
+prefix ("parkeer" finds "parkeervergunning"), shorter ones only whole. Case and accents
+do not matter; common Dutch function words ("de", "het", "op") count only inside a
+quoted phrase (PostgreSQL's Dutch dictionary also ignores a few more). Everything
+the user typed is reduced to letters and digits before it reaches a database, and the
+terms are always passed as parameters.
+
+Everything database-specific about search lives here; it is set up (if missing) after
+every migrate, so the schema migrations stay portable:
+
+Both index one search document per conversation (the texts of all its messages), kept
+up to date by triggers on the message table, so that a search is a condition on the
+conversation row itself and no per-message matches have to be collected:
+
+- SQLite: an FTS5 table whose rowid is the conversation id; the inbox reads
+  conversations in its own order and probes the set of matching ids.
+- PostgreSQL: the column `fts_nl` of the conversation (a tsvector), indexed with GIN, in
+  full and for open conversations only. A search is then an ordinary condition
+  on the conversation row, so the planner combines it with the inbox's filters and
+  order: it walks open conversations in inbox order for a common word, or collects the
+  few matches from the small partial index for a rare one (bench/bench_inbox.py:
+  every search a few milliseconds of database time at 1,000,000 messages).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, transaction
 
-MAX_QUERY = 200
-# Above this many matching messages (the planner's estimate) PostgreSQL search checks
-# conversations one by one in inbox order instead of collecting all matches first; the
-# two ways cost about the same here on 1,000,000 messages (bench/bench_inbox.py).
-COMMON_MATCHES = 30_000
-_WORD = re.compile(r"[\w@#.-]+", re.UNICODE)
+MAX_QUERY = 200  # characters of the query that are read
+MAX_TERMS = 12
+MIN_PREFIX = 3  # shorter words match only as a whole word
+# Message text beyond this many characters is not indexed on PostgreSQL (a tsvector
+# holds at most 1 MB of words; the import format allows 100,000 characters).
+MAX_INDEXED = 100_000
+# Frequent Dutch function words: they say nothing about a conversation, PostgreSQL's
+# Dutch dictionary drops them anyway, and on SQLite each would select nearly every
+# message. Left out of queries on both databases, except inside a phrase.
+STOP_WORDS = frozenset(
+    """de het een en of maar dat die dit deze van in op aan te met voor door naar bij om
+    uit over tot als dan is was zijn ben bent wordt worden werd er ook nog niet wel
+    geen al ik je jij u hij zij ze we wij mijn uw ons onze hun haar zich hem me mij""".split()
+)
 
+_QUOTED = re.compile(r'"([^"]*)"')
+_PIECE = re.compile(r"[^\W_]+")  # letters and digits
+
+
+def _fold_table() -> tuple[str, str]:
+    """Latin letters with diacritics and the plain letter each one folds to."""
+    accented, plain = [], []
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if base != char and len(base) == 1 and base.isascii() and base.isalpha():
+            accented.append(char)
+            plain.append(base)
+    return "".join(accented), "".join(plain)
+
+
+# Folded the same way in Python (queries) and in SQL (PostgreSQL documents).
+FOLD_FROM, FOLD_TO = _fold_table()
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word, or several that must follow each other (a quoted phrase)."""
+
+    words: tuple[str, ...]
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Crème" -> "creme")."""
+    return text.translate(_FOLD).lower()
+
+
+def parse_query(query: str) -> list[Term]:
+    """The terms of a user's query (untrusted): letters and digits only, bounded."""
+    text = fold(query[:MAX_QUERY])
+    terms: list[Term] = []
+    start = 0
+    for quoted in _QUOTED.finditer(text):
+        terms += _terms_of_words(text[start : quoted.start()])
+        phrase = _pieces(quoted.group(1))
+        if phrase:
+            terms.append(Term(phrase))
+        start = quoted.end()
+    terms += _terms_of_words(text[start:])
+    unique = list(dict.fromkeys(terms))
+    return unique[:MAX_TERMS]
+
+
+def _pieces(text: str) -> tuple[str, ...]:
+    # Function words count inside a phrase ("lantaarnpaal in de straat"), not at its ends.
+    pieces = _PIECE.findall(text)
+    while pieces and pieces[0] in STOP_WORDS:
+        pieces.pop(0)
+    while pieces and pieces[-1] in STOP_WORDS:
+        pieces.pop()
+    return tuple(pieces)
+
+
+def _terms_of_words(text: str) -> list[Term]:
+    # "e-mail" or "3b": letters and digits that follow each other, like a phrase.
+    return [Term(pieces) for word in text.split() if (pieces := _pieces(word))]
+
+
+def clean_query(query: str) -> list[str]:
+    """The words of a user's query as they are searched (for display and tests)."""
+    return [" ".join(term.words) for term in parse_query(query)]
+
+
+def conversation_match_sql(query: str, table: str) -> tuple[str, list[Any]] | None:
+    """A boolean SQL condition: the conversation row of `table` matches the query.
+
+    None when the query has no words to search for. `table` is the quoted name or alias
+    of the conversation table in the surrounding query (ours, never user input).
+    """
+    terms = parse_query(query)
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        tsquery, params = postgres_tsquery_sql(terms)
+        return f'{table}."fts_nl" @@ ({tsquery})', params
+    if connection.vendor == "sqlite":
+        # The unary plus keeps SQLite from looking up every matching conversation by
+        # primary key and sorting them all (slow for a common word): it reads
+        # conversations in inbox order from an index and probes the set of matching
+        # conversation ids, which is built once per query.
+        return (
+            f'+{table}."id" IN (SELECT rowid FROM nabij_conversation_fts '  # noqa: S608
+            "WHERE nabij_conversation_fts MATCH %s)",
+            [" AND ".join(sqlite_match(t) for t in terms)],
+        )
+    raise NotImplementedError(f"search needs SQLite or PostgreSQL, not {connection.vendor}")
+
+
+def _prefix(word: str) -> bool:
+    return len(word) >= MIN_PREFIX and word not in STOP_WORDS
+
+
+def sqlite_match(term: Term) -> str:
+    """The FTS5 query of one term: quoted tokens (no operators), '+' joins a phrase."""
+    return " + ".join(f'"{w}"' + ("*" if _prefix(w) else "") for w in term.words)
+
+
+def postgres_tsquery(term: Term) -> str:
+    """The to_tsquery text of one term: '<->' for words that follow each other."""
+    return " <-> ".join(w + (":*" if _prefix(w) else "") for w in term.words)
+
+
+def postgres_tsquery_sql(terms: list[Term]) -> tuple[str, list[str]]:
+    """A tsquery expression requiring every term, and its parameters.
+
+    Stemming a word that is still being typed can cut it elsewhere than in the full
+    word ("parkeer" becomes "parker", the stem of "parkeren", while "parkeervergunning"
+    is indexed as "parkeervergunn"), so a single word also matches as an unstemmed
+    prefix, as on SQLite. Phrases go through the Dutch dictionary only, which keeps the
+    distance across the function words it leaves out.
+    """
+    parts, params = [], []
+    for term in terms:
+        text = postgres_tsquery(term)
+        if len(term.words) == 1 and _prefix(term.words[0]):
+            parts.append("nabij_search_word(%s)")
+            params.append(text)
+        else:
+            parts.append("to_tsquery('dutch', %s)")
+            params.append(text)
+    return " && ".join(parts), params
+
+
+# --- setting up the indexes --------------------------------------------------------------
+
+# The document of a conversation: all its message texts in id order. SQLite keeps it in
+# an FTS5 table (with its own copy of the text, so a document can be replaced without
+# knowing what was indexed before) whose rowid is the conversation id.
+_SQLITE_REFRESH = """
+    DELETE FROM nabij_conversation_fts WHERE rowid = {conv};
+    INSERT INTO nabij_conversation_fts(rowid, doc)
+    SELECT {conv}, group_concat(text, ' ') FROM (
+        SELECT text FROM nabij_message WHERE conversation_id = {conv} ORDER BY id)
+    HAVING count(*) > 0;"""
 SQLITE_SETUP = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS nabij_message_fts USING fts5(
-        text, content='nabij_message', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER IF NOT EXISTS nabij_message_fts_ai AFTER INSERT ON nabij_message BEGIN
-        INSERT INTO nabij_message_fts(rowid, text) VALUES (new.id, new.text); END""",
-    """CREATE TRIGGER IF NOT EXISTS nabij_message_fts_ad AFTER DELETE ON nabij_message BEGIN
-        INSERT INTO nabij_message_fts(nabij_message_fts, rowid, text)
-        VALUES ('delete', old.id, old.text); END""",
-    """CREATE TRIGGER IF NOT EXISTS nabij_message_fts_au AFTER UPDATE OF text ON nabij_message
-        BEGIN
-        INSERT INTO nabij_message_fts(nabij_message_fts, rowid, text)
-        VALUES ('delete', old.id, old.text);
-        INSERT INTO nabij_message_fts(rowid, text) VALUES (new.id, new.text); END""",
+    # The per-message index of 2026-11, replaced by the per-conversation one.
+    "DROP TRIGGER IF EXISTS nabij_message_fts_ai",
+    "DROP TRIGGER IF EXISTS nabij_message_fts_ad",
+    "DROP TRIGGER IF EXISTS nabij_message_fts_au",
+    "DROP TABLE IF EXISTS nabij_message_fts",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS nabij_conversation_fts USING fts5(
+        doc, tokenize='unicode61 remove_diacritics 2')""",
+    "CREATE TRIGGER IF NOT EXISTS nabij_search_ai AFTER INSERT ON nabij_message BEGIN"
+    + _SQLITE_REFRESH.format(conv="new.conversation_id")
+    + " END",
+    "CREATE TRIGGER IF NOT EXISTS nabij_search_ad AFTER DELETE ON nabij_message BEGIN"
+    + _SQLITE_REFRESH.format(conv="old.conversation_id")
+    + " END",
+    "CREATE TRIGGER IF NOT EXISTS nabij_search_au AFTER UPDATE OF text, conversation_id "
+    "ON nabij_message WHEN old.text IS NOT new.text "
+    "OR old.conversation_id IS NOT new.conversation_id BEGIN"
+    + _SQLITE_REFRESH.format(conv="old.conversation_id")
+    + _SQLITE_REFRESH.format(conv="new.conversation_id")
+    + " END",
+]
+SQLITE_FILL = [
+    "DELETE FROM nabij_conversation_fts",
+    """INSERT INTO nabij_conversation_fts(rowid, doc)
+       SELECT conversation_id, group_concat(text, ' ') FROM (
+           SELECT conversation_id, text FROM nabij_message ORDER BY conversation_id, id)
+       GROUP BY conversation_id""",
 ]
 
+# The document of all messages of a conversation, in id order. Appending stops before a
+# document would pass the tsvector limit (1 MB of distinct words: only a conversation
+# of many long messages gets there), so a write never fails because of search; checking
+# the size only costs something for documents with hundreds of distinct words.
+# Detailed statistics (10 times the default) let the planner tell a rare word from a
+# common one, and so choose between walking the inbox order and collecting the matches.
+POSTGRES_COLUMN = [
+    "ALTER TABLE nabij_conversation ADD COLUMN IF NOT EXISTS fts_nl tsvector",
+    "ALTER TABLE nabij_conversation ALTER COLUMN fts_nl SET STATISTICS 1000",
+]
 POSTGRES_SETUP = [
-    """CREATE INDEX IF NOT EXISTS nabij_message_text_nl_idx ON nabij_message
-       USING GIN (to_tsvector('dutch', text))""",
+    f"""CREATE OR REPLACE FUNCTION nabij_search_doc(body text) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT to_tsvector('dutch'::regconfig,
+                           translate(left(body, {MAX_INDEXED}), '{FOLD_FROM}', '{FOLD_TO}'))
+        $$""",
+    """CREATE OR REPLACE FUNCTION nabij_search_concat(a tsvector, b tsvector)
+        RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT CASE
+            WHEN b IS NULL THEN a
+            WHEN a IS NULL THEN b
+            WHEN length(a) + length(b) < 400 THEN a || b
+            WHEN octet_length(a::text) + octet_length(b::text) < 1000000 THEN a || b
+            ELSE a END
+        $$""",
+    # A word as a Dutch stem or as typed, both as prefixes: evaluated once per query, at
+    # planning time, and without a duplicate when both are the same (an OR of the same
+    # word twice would double the planner's estimate).
+    """CREATE OR REPLACE FUNCTION nabij_search_word(word text) RETURNS tsquery
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT CASE WHEN to_tsquery('dutch', word) = to_tsquery('simple', word)
+                    THEN to_tsquery('simple', word)
+                    ELSE to_tsquery('dutch', word) || to_tsquery('simple', word) END
+        $$""",
+    """CREATE OR REPLACE AGGREGATE nabij_search_agg(tsvector)
+        (SFUNC = nabij_search_concat, STYPE = tsvector, INITCOND = '')""",
+    """CREATE OR REPLACE FUNCTION nabij_search_refresh(conv bigint) RETURNS void
+        LANGUAGE sql AS $$
+        UPDATE nabij_conversation SET fts_nl = (
+            SELECT nabij_search_agg(nabij_search_doc(m.text) ORDER BY m.id)
+            FROM nabij_message m WHERE m.conversation_id = conv)
+        WHERE id = conv
+        $$""",
+    # New messages (one statement may insert many): append to each conversation once.
+    """CREATE OR REPLACE FUNCTION nabij_search_added() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE nabij_conversation c SET fts_nl = nabij_search_concat(c.fts_nl, d.doc)
+            FROM (SELECT conversation_id,
+                         nabij_search_agg(nabij_search_doc(text) ORDER BY id) AS doc
+                  FROM nabij_search_new GROUP BY conversation_id) d
+            WHERE c.id = d.conversation_id;
+            RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE TRIGGER nabij_search_ai AFTER INSERT ON nabij_message
+        REFERENCING NEW TABLE AS nabij_search_new
+        FOR EACH STATEMENT EXECUTE FUNCTION nabij_search_added()""",
+    # Removed messages: rebuild the documents of their conversations.
+    """CREATE OR REPLACE FUNCTION nabij_search_removed() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM nabij_search_refresh(conversation_id)
+            FROM (SELECT DISTINCT conversation_id FROM nabij_search_old) o;
+            RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE TRIGGER nabij_search_ad AFTER DELETE ON nabij_message
+        REFERENCING OLD TABLE AS nabij_search_old
+        FOR EACH STATEMENT EXECUTE FUNCTION nabij_search_removed()""",
+    # A changed text, or a message moved to another conversation (rare).
+    """CREATE OR REPLACE FUNCTION nabij_search_changed() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM nabij_search_refresh(OLD.conversation_id);
+            IF NEW.conversation_id IS DISTINCT FROM OLD.conversation_id THEN
+                PERFORM nabij_search_refresh(NEW.conversation_id);
+            END IF;
+            RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE TRIGGER nabij_search_au
+        AFTER UPDATE OF text, conversation_id ON nabij_message FOR EACH ROW
+        WHEN (OLD.text IS DISTINCT FROM NEW.text
+              OR OLD.conversation_id IS DISTINCT FROM NEW.conversation_id)
+        EXECUTE FUNCTION nabij_search_changed()""",
+]
+# Every conversation's document from its messages (a new set-up, a bulk load).
+POSTGRES_FILL = """
+    UPDATE nabij_conversation c SET fts_nl = d.doc
+    FROM (SELECT conversation_id, nabij_search_agg(nabij_search_doc(text) ORDER BY id) AS doc
+          FROM nabij_message GROUP BY conversation_id) d
+    WHERE c.id = d.conversation_id AND c.fts_nl IS DISTINCT FROM d.doc"""
+# The partial index matches the inbox's default "not closed" condition.
+POSTGRES_INDEX_DEFINITIONS = {
+    "conv_search_idx": "ON nabij_conversation USING GIN (fts_nl)",
+    "conv_search_open_idx": "ON nabij_conversation USING GIN (fts_nl) WHERE status <> 'closed'",
+}
+POSTGRES_INDEXES = [
+    "DROP INDEX IF EXISTS nabij_message_text_nl_idx",  # the per-message index of 2026-11
+    *(f"CREATE INDEX IF NOT EXISTS {n} {d}" for n, d in POSTGRES_INDEX_DEFINITIONS.items()),
 ]
 
 
 def ensure_search_index(**kwargs: Any) -> None:
-    """Create the search index and keep it filled (idempotent; runs after migrate)."""
-    using = kwargs.get("using", "default")
-    from django.db import connections
+    """Set up search after migrate (a post_migrate receiver)."""
+    conn = connections[kwargs.get("using", "default")]
+    setup_search_index(conn.alias)
+    if conn.vendor == "sqlite":
+        with conn.cursor() as cursor:
+            # Without statistics SQLite picks poor indexes for the roll-up queries.
+            cursor.execute("PRAGMA optimize")
 
+
+def setup_search_index(using: str = "default") -> None:
+    """Create what search needs where it is missing, filled from the messages (idempotent)."""
     conn = connections[using]
-    with conn.cursor() as cursor:
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         if conn.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'nabij_message_fts'")
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'nabij_conversation_fts'"
+            )
             existed = cursor.fetchone()[0] > 0
             for statement in SQLITE_SETUP:
                 cursor.execute(statement)
             if not existed:
-                cursor.execute(
-                    "INSERT INTO nabij_message_fts(nabij_message_fts) VALUES ('rebuild')"
-                )
-            # Without statistics SQLite picks poor indexes for the roll-up queries.
-            cursor.execute("PRAGMA optimize")
+                for statement in SQLITE_FILL:
+                    cursor.execute(statement)
         elif conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+                "current_schema() AND table_name = 'nabij_conversation' AND column_name = 'fts_nl'"
+            )
+            existed = cursor.fetchone()[0] > 0
+            if not existed:
+                for statement in POSTGRES_COLUMN:
+                    cursor.execute(statement)
             for statement in POSTGRES_SETUP:
                 cursor.execute(statement)
-
-
-def clean_query(query: str) -> list[str]:
-    """The words of a user's query, without operators that the engines would interpret."""
-    return [w.strip(".-") for w in _WORD.findall(query[:MAX_QUERY]) if w.strip(".-")][:12]
-
-
-def matching_message_ids_sql(query: str) -> tuple[str, list[Any]] | None:
-    """SQL selecting ids of messages matching all words (prefix match on SQLite)."""
-    words = clean_query(query)
-    if not words:
-        return None
-    if connection.vendor == "sqlite":
-        match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
-        return "SELECT rowid FROM nabij_message_fts WHERE nabij_message_fts MATCH %s", [match]
-    if connection.vendor == "postgresql":
-        tsquery = _postgres_tsquery(words)
-        if tsquery is None:
-            return None
-        return (
-            "SELECT id FROM nabij_message WHERE to_tsvector('dutch', text) @@ "
-            "to_tsquery('dutch', %s)",
-            [tsquery],
-        )
-    # Any other database: a portable (slow) fallback.
-    clauses = " AND ".join("text LIKE %s" for _ in words)
-    return f"SELECT id FROM nabij_message WHERE {clauses}", [f"%{w}%" for w in words]  # noqa: S608
-
-
-def conversation_match_sql(query: str, column: str) -> tuple[str, list[Any]] | None:
-    """A boolean SQL condition: the conversation id in `column` has a message matching all words.
-
-    None when the query has no words. `column` is SQL naming the conversation id (ours,
-    never user input). The shape is chosen per database for the inbox (measured with
-    bench/bench_inbox.py on 1,000,000 messages): see the comments below.
-    """
-    words = clean_query(query)
-    if not words:
-        return None
-    if connection.vendor == "postgresql":
-        found = _postgres_tsquery(words)
-        if found is None:
-            return None
-        if _postgres_estimate(found) >= COMMON_MATCHES:
-            # A very common word: checking conversations in inbox order finds a page of
-            # matches after a few hundred. OFFSET 0 keeps the sub-select per row (without
-            # it the planner turns it into a hashed set of all matches, the slow way here).
-            return (
-                "EXISTS (SELECT 1 FROM nabij_message m WHERE m.conversation_id = "  # noqa: S608
-                f"{column} AND to_tsvector('dutch', m.text) @@ to_tsquery('dutch', %s) OFFSET 0)",
-                [found],
+            if not existed:
+                # Before the indexes exist: filling is then one pass without index updates.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute(POSTGRES_FILL)
+            # Only what is missing: DDL on a live table waits for its writers.
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND indexname = ANY(%s)",
+                [["nabij_message_text_nl_idx", *POSTGRES_INDEX_DEFINITIONS]],
             )
-        # "+ 0" keeps the planner from checking conversation after conversation with
-        # to_tsvector on each of its messages (a nested loop it picks for mid-frequency
-        # words, seconds on 1,000,000 messages): the GIN index yields the matching
-        # conversation ids once, hashed, and the inbox reads open ones in order.
-        return (
-            f"{column} IN (SELECT conversation_id + 0 FROM nabij_message "  # noqa: S608
-            "WHERE to_tsvector('dutch', text) @@ to_tsquery('dutch', %s))",
-            [found],
-        )
-    found_ids = matching_message_ids_sql(query)
-    if found_ids is None:
-        return None
-    sql, params = found_ids
-    # SQLite: the unary plus keeps the planner from looking up every matching
-    # conversation by primary key and sorting them all (slow for a common word); it
-    # reads conversations in inbox order from an index and probes the set of matching
-    # conversation ids, which is built once.
-    plus = "+" if connection.vendor == "sqlite" else ""
-    return (
-        f"{plus}{column} IN (SELECT conversation_id FROM nabij_message WHERE id IN ({sql}))",  # noqa: S608
-        params,
-    )
+            present = {row[0] for row in cursor.fetchall()}
+            if "nabij_message_text_nl_idx" in present:
+                cursor.execute("DROP INDEX nabij_message_text_nl_idx")
+            for name, definition in POSTGRES_INDEX_DEFINITIONS.items():
+                if name not in present:
+                    cursor.execute(f"CREATE INDEX {name} {definition}")
 
 
-def _postgres_estimate(tsquery: str) -> float:
-    """The planner's estimate of how many messages match (from statistics, no scan)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM nabij_message "
-            "WHERE to_tsvector('dutch', text) @@ to_tsquery('dutch', %s)",
-            [tsquery],
-        )
-        plan = cursor.fetchone()[0]
-    try:
-        return float(plan[0]["Plan"]["Plan Rows"])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return 0.0
-
-
-def _postgres_tsquery(words: list[str]) -> str | None:
-    """The to_tsquery text: every word as a prefix, all required."""
-    terms = [re.sub(r"[^\w]", "", w) for w in words]
-    terms = [t for t in terms if t]
-    if not terms:
-        return None
-    return " & ".join(f"{t}:*" for t in terms)
+def rebuild_search_index(using: str = "default") -> None:
+    """Rebuild every search document from the message texts (after a bulk load)."""
+    conn = connections[using]
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        for statement in SQLITE_FILL if conn.vendor == "sqlite" else [POSTGRES_FILL]:
+            cursor.execute(statement)

@@ -101,7 +101,7 @@ def inbox_queryset(query: InboxQuery, user: Any) -> QuerySet[Conversation]:
     elif deadline == "geen":
         qs = qs.filter(first_response_due__isnull=True)
     if "q" in v:
-        found = conversation_match_sql(v["q"], '"nabij_conversation"."id"')
+        found = conversation_match_sql(v["q"], '"nabij_conversation"')
         if found is None:
             return qs.none()
         sql, params = found
