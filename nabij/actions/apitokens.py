@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.errors import ActionError, PermissionDenied
@@ -29,7 +31,7 @@ def hash_token(raw: str) -> str:
 def check_manage_tokens(user: Any) -> None:
     """Only people who manage users (admins) hand out API access."""
     if not has_capability(user, "manage_users"):
-        raise PermissionDenied("you may not manage API tokens")
+        raise PermissionDenied(_("je mag geen API-sleutels beheren"))
 
 
 def do_create_api_token(
@@ -38,11 +40,14 @@ def do_create_api_token(
     """Create a token and return it with its one-time plain value."""
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise ActionError("a token needs a name of 1-120 characters")
+        raise ActionError(_("een sleutel heeft een naam van 1 tot 120 tekens nodig"))
     chosen = list(scopes) if scopes else list(SCOPES)
     unknown = [s for s in chosen if s not in SCOPES]
     if unknown:
-        raise ActionError(f"unknown scope(s): {', '.join(unknown)}")
+        raise ActionError(
+            ngettext("onbekend recht: %(scopes)s", "onbekende rechten: %(scopes)s", len(unknown))
+            % {"scopes": ", ".join(repr(s[:40]) for s in unknown[:10])}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -63,7 +68,7 @@ def do_revoke_api_token(actor: Any, token_id: int) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
         if token is None:
-            raise ActionError("token not found")
+            raise ActionError(_("sleutel niet gevonden"))
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.errors import ActionError, PermissionDenied
@@ -50,10 +51,10 @@ BUILTIN_KINDS = ("webform", "api")
 def access_channel(user: Any, channel_id: int) -> Channel:
     """The channel, if the user may manage channels."""
     if not has_capability(user, "manage_channels"):
-        raise PermissionDenied("you may not manage channels")
+        raise PermissionDenied(_("je mag geen kanalen beheren"))
     channel = Channel.objects.filter(pk=channel_id).first()
     if channel is None:
-        raise ActionError("channel not found")
+        raise ActionError(_("kanaal niet gevonden"))
     return channel
 
 
@@ -162,18 +163,20 @@ def do_configure_channel(
     try:
         connector = get_connector(kind)
     except UnknownConnector:
-        raise ActionError(f"unknown channel kind {kind!r}") from None
+        raise ActionError(
+            _("onbekend soort kanaal: %(kind)s") % {"kind": repr(str(kind)[:60])}
+        ) from None
     slug = (slug or "").strip().lower()
     name = (name or "").strip()
     if not SLUG.match(slug):
-        raise ActionError("the code must be 1-60 lower-case letters, digits or dashes")
+        raise ActionError(_("de code moet 1 tot 60 kleine letters, cijfers of streepjes zijn"))
     if not name or len(name) > 120:
-        raise ActionError("the name must be 1-120 characters")
+        raise ActionError(_("de naam moet 1 tot 120 tekens lang zijn"))
     others = Channel.objects.filter(slug=slug)
     if channel is not None:
         others = others.exclude(pk=channel.pk)
     if others.exists():
-        raise ActionError(f"a channel with code {slug!r} already exists")
+        raise ActionError(_("er is al een kanaal met code %(code)s") % {"code": repr(slug)})
     kept = set(channel.secrets.values_list("name", flat=True)) if channel else set()
     plain, new_secrets = check_channel_config(connector, config, secrets, kept)
     with transaction.atomic():

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.composer import length_limit, signature_name
@@ -16,28 +19,41 @@ from nabij.models import Conversation, Message, Reply
 MAX_NOTE = 10_000
 MAX_REPLY = 20_000
 
+# What check_text says per kind of text: (empty, too long); rendered when raised.
+TEXT_PROBLEMS: dict[str, tuple[Promise, Promise]] = {
+    "note": (
+        gettext_lazy("de notitie is leeg"),
+        gettext_lazy("de notitie is langer dan %(limit)s tekens"),
+    ),
+    "reply": (
+        gettext_lazy("het antwoord is leeg"),
+        gettext_lazy("het antwoord is langer dan %(limit)s tekens"),
+    ),
+}
+
 
 def access_conversation(user: Any, conversation_id: int) -> Conversation:
     """The conversation, if the user may work on conversations."""
     if not has_capability(user, "work_inbox"):
-        raise PermissionDenied("you may not open conversations")
+        raise PermissionDenied(_("je mag geen gesprekken openen"))
     conv = (
         Conversation.objects.select_related("channel", "contact", "assignee", "team")
         .filter(pk=conversation_id)
         .first()
     )
     if conv is None:
-        raise ActionError("conversation not found")
+        raise ActionError(_("gesprek niet gevonden"))
     return conv
 
 
 def check_text(text: str, limit: int, what: str) -> str:
-    """Strip and validate a text typed by a person."""
+    """Strip and validate a text typed by a person; `what` is "note" or "reply"."""
+    empty, too_long = TEXT_PROBLEMS[what]
     cleaned = (text or "").replace("\x00", "").strip()
     if not cleaned:
-        raise ActionError(f"the {what} is empty")
+        raise ActionError(str(empty))
     if len(cleaned) > limit:
-        raise ActionError(f"the {what} is longer than {limit} characters")
+        raise ActionError(str(too_long) % {"limit": limit})
     return cleaned
 
 
@@ -77,12 +93,13 @@ def do_store_reply(
 ) -> Reply:
     """Store a reply from an agent; the channel's worker delivers it."""
     if not has_capability(user, "send_replies"):
-        raise PermissionDenied("you may not send replies")
+        raise PermissionDenied(_("je mag geen antwoorden versturen"))
     text = with_signature(check_text(text, MAX_REPLY, "reply"), user)
     limit = length_limit(conv.channel.kind)
     if limit is not None and len(text) > limit:
         raise ActionError(
-            f"the reply has {len(text)} characters; {conv.channel.name} allows {limit}"
+            _("het antwoord is %(length)s tekens lang; %(channel)s staat er %(limit)s toe")
+            % {"length": len(text), "channel": conv.channel.name, "limit": limit}
         )
     now = timezone.now()
     if in_reply_to is None:

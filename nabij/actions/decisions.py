@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nabij.actions.audit import AuditBuffer
 from nabij.actions.errors import ActionError, PermissionDenied
@@ -190,7 +191,7 @@ def current_advice(message: Message) -> Decision | None:
 def check_may_decide(user: Any) -> None:
     """Only people with the decide capability confirm or override."""
     if not has_capability(user, "decide_messages"):
-        raise PermissionDenied("you may not decide about messages")
+        raise PermissionDenied(_("je mag geen besluiten over berichten nemen"))
 
 
 def do_confirm_decision(user: Any, message: Message) -> Decision:
@@ -198,7 +199,7 @@ def do_confirm_decision(user: Any, message: Message) -> Decision:
     check_may_decide(user)
     advice = current_advice(message)
     if advice is None:
-        raise ActionError("there is no advice to confirm yet")
+        raise ActionError(_("er is nog geen advies om te volgen"))
     return _record(
         user,
         message,
@@ -216,12 +217,14 @@ def do_override_decision(
     """Decide differently from the advice; a justification is mandatory."""
     check_may_decide(user)
     if action not in Action.values:
-        raise ActionError(f"unknown action {action!r}")
+        raise ActionError(_("onbekende actie %(action)s") % {"action": repr(str(action)[:60])})
     justification = (justification or "").strip()
     if len(justification) < 5:
-        raise ActionError("say why you deviate from the advice (at least a few words)")
+        raise ActionError(_("zeg waarom je afwijkt van het advies (minstens een paar woorden)"))
     if len(justification) > MAX_JUSTIFICATION:
-        raise ActionError(f"the justification is longer than {MAX_JUSTIFICATION} characters")
+        raise ActionError(
+            _("de toelichting is langer dan %(limit)s tekens") % {"limit": MAX_JUSTIFICATION}
+        )
     reason_code = (reason_code or "afwijking").strip()[:60] or "afwijking"
     return _record(
         user,

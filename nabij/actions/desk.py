@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.errors import ActionError
@@ -51,7 +52,7 @@ def do_hand_over(actor: Any, conv: Conversation, team: Team, note: str = "") -> 
 def do_set_status(actor: Any, conv: Conversation, status: str) -> None:
     """Change the status; waiting for the resident pauses the resolution deadline."""
     if status not in Conversation.Status.values:
-        raise ActionError(f"unknown status {status!r}")
+        raise ActionError(_("onbekende status %(status)s") % {"status": repr(str(status)[:40])})
     now = timezone.now()
     if conv.status == Conversation.Status.WAITING and conv.waiting_since:
         # Deadlines stand still while we wait for the resident: move them on.
@@ -130,11 +131,11 @@ def check_followup(title: str, due_at: datetime | None) -> str:
     """Validate a follow-up's title and date."""
     title = (title or "").strip()
     if not title:
-        raise ActionError("say what must be done")
+        raise ActionError(_("zeg wat er moet gebeuren"))
     if len(title) > 300:
-        raise ActionError("the description is longer than 300 characters")
+        raise ActionError(_("de omschrijving is langer dan %(limit)s tekens") % {"limit": 300})
     if due_at is None:
-        raise ActionError("a follow-up needs a date")
+        raise ActionError(_("een opvolging heeft een datum nodig"))
     return title
 
 
@@ -168,7 +169,7 @@ def do_create_followup(
 def do_complete_followup(actor: Any, followup: FollowUp) -> None:
     """Mark a follow-up as done."""
     if followup.status != FollowUp.Status.OPEN:
-        raise ActionError("this follow-up is not open")
+        raise ActionError(_("deze opvolging staat niet open"))
     followup.status = FollowUp.Status.DONE
     followup.completed_at = timezone.now()
     followup.save(update_fields=["status", "completed_at"])

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.channels import ingest_item_from
 from nabij.actions.errors import ActionError
@@ -39,7 +41,16 @@ def import_channel(name: str) -> Channel:
     channel = Channel.objects.filter(slug=name, kind="import").first()
     if channel is None:
         known = ", ".join(Channel.objects.filter(kind="import").values_list("slug", flat=True))
-        raise ActionError(f"no saved mapping {name!r}; known: {known or 'none'}")
+        shown = repr(str(name)[:60])
+        if not known:
+            raise ActionError(
+                _("geen opgeslagen kolomindeling %(name)s; er zijn er nog geen opgeslagen")
+                % {"name": shown}
+            )
+        raise ActionError(
+            _("geen opgeslagen kolomindeling %(name)s; bekend: %(known)s")
+            % {"name": shown, "known": known}
+        )
     return channel
 
 
@@ -83,7 +94,7 @@ def do_import_file(
                 flush()
         flush()
     except ReaderError as exc:
-        raise ActionError(f"cannot read the file: {exc}") from None
+        raise ActionError(_("het bestand is niet te lezen: %(error)s") % {"error": exc}) from None
     report.rows = stats.rows
     report.error_count = stats.rows - stats.messages
     report.errors = [(str(e.position), e.error) for e in stats.errors]

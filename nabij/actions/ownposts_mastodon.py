@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.channels import (
@@ -107,16 +108,16 @@ def check_mastodon_channel(slug: str) -> Channel:
     """The Mastodon channel with this code, else ActionError."""
     channel = Channel.objects.filter(slug=str(slug)[:60]).first()
     if channel is None:
-        raise ActionError(f"no channel with code {slug!r}")
+        raise ActionError(_("geen kanaal met code %(code)s") % {"code": repr(str(slug)[:60])})
     if not isinstance(connector_for(channel), MastodonConnector):
-        raise ActionError(f"channel {channel.slug} is not a Mastodon channel")
+        raise ActionError(_("kanaal %(code)s is geen Mastodon-kanaal") % {"code": channel.slug})
     return channel
 
 
 def check_days(days: int | None) -> int | None:
     """A requested window in days (1 to MAX_DAYS), or None for the remembered one."""
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise ActionError(f"days must be between 1 and {MAX_DAYS}")
+        raise ActionError(_("het aantal dagen moet tussen 1 en %(max)s liggen") % {"max": MAX_DAYS})
     return days
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.errors import ActionError, PermissionDenied
@@ -39,7 +40,7 @@ def published_version() -> ProtocolVersion:
 def check_protocol_source(source: str) -> Protocol:
     """Validate YAML text; ActionError lists every problem with line and column."""
     if len(source) > 500_000:
-        raise ActionError("the protocol is larger than 500 kB")
+        raise ActionError(_("Het protocol is groter dan 500 kB."))
     try:
         return load_protocol(source, "protocol")
     except ProtocolInvalid as exc:
@@ -49,7 +50,7 @@ def check_protocol_source(source: str) -> Protocol:
 def do_save_draft(user: Any, source: str, *, notes: str = "") -> ProtocolVersion:
     """Store a validated protocol text as a draft version."""
     if user is not None and not has_capability(user, "manage_protocol"):
-        raise PermissionDenied("you may not edit the protocol")
+        raise PermissionDenied(_("je mag het protocol niet bewerken"))
     protocol = check_protocol_source(source)
     checksum = hashlib.sha256(source.encode("utf-8")).hexdigest()
     label = protocol.version or "1"
@@ -75,7 +76,7 @@ def do_save_draft(user: Any, source: str, *, notes: str = "") -> ProtocolVersion
 def do_publish(user: Any, version: ProtocolVersion) -> ProtocolVersion:
     """Publish a version (a draft, or an older one: that is a roll-back)."""
     if user is not None and not has_capability(user, "publish_protocol"):
-        raise PermissionDenied("you may not publish the protocol")
+        raise PermissionDenied(_("je mag het protocol niet publiceren"))
     check_protocol_source(version.source)
     previous = list(
         ProtocolVersion.objects.select_for_update().filter(status=ProtocolVersion.Status.PUBLISHED)

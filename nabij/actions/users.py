@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.errors import ActionError
@@ -19,11 +20,14 @@ def check_new_user(username: str, password: str, role: str, *, validate: bool = 
     """Validate a new user's name, role and password."""
     User = get_user_model()
     if role not in ROLES:
-        raise ActionError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        raise ActionError(
+            _("onbekende rol %(role)s; kies uit %(roles)s")
+            % {"role": repr(str(role)[:40]), "roles": ", ".join(ROLES)}
+        )
     if not username or len(username) > 150:
-        raise ActionError("a user name must be 1 to 150 characters")
+        raise ActionError(_("een gebruikersnaam moet 1 tot 150 tekens lang zijn"))
     if User.objects.filter(username=username).exists():
-        raise ActionError(f"user {username!r} already exists")
+        raise ActionError(_("gebruiker %(name)s bestaat al") % {"name": repr(username)})
     if validate:
         try:
             validate_password(password)

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nabij.actions.audit import do_record_audit_event
 from nabij.actions.errors import ActionError
@@ -40,10 +41,12 @@ def do_create_webhook_subscription(
     """Subscribe a URL to events; the secret (generated when empty) signs every delivery."""
     parsed = urlparse(url or "")
     if parsed.scheme not in ("https", "http") or not parsed.hostname:
-        raise ActionError("the webhook URL must be an http(s) address")
+        raise ActionError(_("het webhookadres moet een http(s)-adres zijn"))
     unknown = [e for e in events if e not in EVENTS and e != "*"]
     if unknown or not events:
-        raise ActionError(f"choose events from: {', '.join(EVENTS)} (or *)")
+        raise ActionError(
+            _("kies gebeurtenissen uit: %(events)s (of *)") % {"events": ", ".join(EVENTS)}
+        )
     sub = WebhookSubscription.objects.create(
         url=url, events=list(events), secret=secret or secrets.token_urlsafe(32)
     )
@@ -56,7 +59,7 @@ def do_deactivate_webhook_subscription(actor: Any, subscription_id: int) -> Webh
     with transaction.atomic():
         sub = WebhookSubscription.objects.select_for_update().filter(pk=subscription_id).first()
         if sub is None:
-            raise ActionError("webhook not found")
+            raise ActionError(_("webhook niet gevonden"))
         if sub.active:
             sub.active = False
             sub.save(update_fields=["active"])

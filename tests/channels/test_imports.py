@@ -50,7 +50,7 @@ def test_import_file_reports_rows_and_imports_twice_without_doubles(capsys) -> N
 
 def test_an_unknown_mapping_or_missing_file_is_a_clear_error(capsys, tmp_path) -> None:
     assert main(["import-file", str(EXPORT), "--mapping", "nope"]) == 2
-    assert "no saved mapping 'nope'" in capsys.readouterr().err
+    assert "geen opgeslagen kolomindeling 'nope'" in capsys.readouterr().err  # default nl
     assert main(["import-file", str(tmp_path / "missing.csv"), "--mapping", "nope"]) == 2
 
 
