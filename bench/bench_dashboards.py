@@ -115,7 +115,7 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         age = datetime.now(UTC) - datetime.fromisoformat(meta["built_at"])
         if age < timedelta(hours=CACHE_HOURS) and base_exists(args.db, meta_path):
             log(f"using the cached base database ({age.total_seconds() / 3600:.1f} h old)")
-            return {**meta, "cached": True}
+            return {**meta, "cached": True, "meta_path": str(meta_path)}
     # One PostgreSQL base database serves every size: its rebuild voids all its meta files.
     pattern = (
         f"dashboards-{args.db}-{args.messages}-*"
@@ -132,7 +132,7 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         env = child_env(PG_SERVER + PG_BASE)
     meta = build(args.db, args.messages, args.days, env)
     meta_path.write_text(json.dumps(meta))
-    return {**meta, "cached": False}
+    return {**meta, "cached": False, "meta_path": str(meta_path)}
 
 
 def base_exists(db: str, meta_path: Path) -> bool:
@@ -312,8 +312,11 @@ def child(args: argparse.Namespace) -> int:
     if args.child == "prepare":
         print(json.dumps(prepare(args)))
         return 0
+    # The base the prepare step used: files in the tree (and so the key) may change meanwhile.
     key = cache_key(args.messages, args.days)
-    meta_path = OUT / f"dashboards-{args.db}-{args.messages}-{args.days}-{key}.json"
+    meta_path = Path(
+        args.meta or OUT / f"dashboards-{args.db}-{args.messages}-{args.days}-{key}.json"
+    )
     url = work_copy(args.db, meta_path)
     analyze_s = sqlite_statistics(url) if args.db == "sqlite" and args.sqlite_stats else None
     setup_django(child_env(url))
@@ -394,12 +397,15 @@ def table(db: str, meta: dict[str, Any], res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _child_json(args: argparse.Namespace, db: str, step: str) -> dict[str, Any] | None:
+def _child_json(
+    args: argparse.Namespace, db: str, step: str, meta_path: str = ""
+) -> dict[str, Any] | None:
     cmd = [sys.executable, __file__, "--child", step, "--db", db, "--messages",
            str(args.messages), "--days", str(args.days), "--requests", str(args.requests),
            "--patterns", str(args.patterns)]  # fmt: skip
     cmd += [f"--{flag}" for flag in ("rebuild", "drop") if getattr(args, flag)]
     cmd += [] if args.sqlite_stats else ["--no-sqlite-stats"]
+    cmd += ["--meta", meta_path] if meta_path else []
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode or not lines:
@@ -417,7 +423,7 @@ def parent(args: argparse.Namespace) -> int:
     failed = 0
     for db in dbs:
         meta = _child_json(args, db, "prepare")
-        res = _child_json(args, db, "measure") if meta else None
+        res = _child_json(args, db, "measure", meta["meta_path"]) if meta else None
         if meta is None or res is None:
             failed += 1
             continue
@@ -447,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--drop", action="store_true", help="drop the PostgreSQL base afterwards")
     p.add_argument("--json", help="also write the figures as JSON (PATH.<db>.json)")
     p.add_argument("--child", choices=["prepare", "measure"], help=argparse.SUPPRESS)
+    p.add_argument("--meta", default="", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.messages < 1000 or not 30 <= args.days <= 365:
         p.error("--messages must be at least 1000 and --days between 30 and 365")
