@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from nabij.cli import main
 from nabij.models import AuditEvent, Channel, Message
@@ -49,6 +50,7 @@ def test_import_file_reports_rows_and_imports_twice_without_doubles(capsys) -> N
 
 
 def test_an_unknown_mapping_or_missing_file_is_a_clear_error(capsys, tmp_path) -> None:
+    translation.deactivate()  # as in a fresh process; an earlier request may have left "en"
     assert main(["import-file", str(EXPORT), "--mapping", "nope"]) == 2
     assert "geen opgeslagen kolomindeling 'nope'" in capsys.readouterr().err  # default nl
     assert main(["import-file", str(tmp_path / "missing.csv"), "--mapping", "nope"]) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,8 +28,11 @@ PASSWORD = "Sterk-wachtwoord-42"
 
 
 @pytest.fixture(autouse=True)
-def _no_language_left_over() -> None:
-    translation.deactivate()  # the test client leaves the last request's language active
+def _no_language_left_over() -> Iterator[None]:
+    """The test client leaves the last request's language active on this thread."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.mark.parametrize(

@@ -38,15 +38,6 @@ PASSWORD = "Sterk-wachtwoord-42"
 DUE = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _no_language_left_over() -> None:
-    """Start as a fresh process does: no language active, so the default (nl) applies.
-
-    The test client's requests activate their language on this thread and leave it on.
-    """
-    translation.deactivate()
-
-
 def untranslated_errors(source: str) -> list[int]:
     """Lines where an ActionError or PermissionDenied gets a bare string or an f-string."""
     lines = []
