@@ -222,6 +222,13 @@ SQLITE_FILL = [
        GROUP BY conversation_id""",
 ]
 
+# PostgreSQL's parser keeps "heer/mevrouw", "info@gemeente.nl" and "www.denhaag.nl" as
+# single tokens, so "mevrouw" or "denhaag" would not find them; like SQLite's tokenizer
+# (and the query's words) the document splits them.
+_SPLIT = "/@."
+_SPACES = " " * len(_SPLIT)
+# Bump when the document changes: the next migrate then rebuilds every document.
+POSTGRES_VERSION = "nabij search 2"
 # The document of all messages of a conversation, in id order. Appending stops before a
 # document would pass the tsvector limit (1 MB of distinct words: only a conversation
 # of many long messages gets there), so a write never fails because of search; checking
@@ -235,8 +242,8 @@ POSTGRES_COLUMN = [
 POSTGRES_SETUP = [
     f"""CREATE OR REPLACE FUNCTION nabij_search_doc(body text) RETURNS tsvector
         LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT to_tsvector('dutch'::regconfig,
-                           translate(left(body, {MAX_INDEXED}), '{FOLD_FROM}', '{FOLD_TO}'))
+        SELECT to_tsvector('dutch'::regconfig, translate(left(body, {MAX_INDEXED}),
+                           '{_SPLIT}{FOLD_FROM}', '{_SPACES}{FOLD_TO}'))
         $$""",
     """CREATE OR REPLACE FUNCTION nabij_search_concat(a tsvector, b tsvector)
         RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -358,10 +365,17 @@ def setup_search_index(using: str = "default") -> None:
                     cursor.execute(statement)
             for statement in POSTGRES_SETUP:
                 cursor.execute(statement)
-            if not existed:
-                # Before the indexes exist: filling is then one pass without index updates.
+            cursor.execute(
+                "SELECT col_description(a.attrelid, a.attnum) FROM pg_attribute a "
+                "WHERE a.attrelid = 'nabij_conversation'::regclass AND a.attname = 'fts_nl'"
+            )
+            if cursor.fetchone()[0] != POSTGRES_VERSION:
+                # A new column is filled before its indexes exist: one pass, no index updates.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute(POSTGRES_FILL)
+                cursor.execute(
+                    f"COMMENT ON COLUMN nabij_conversation.fts_nl IS '{POSTGRES_VERSION}'"
+                )
             # Only what is missing: DDL on a live table waits for its writers.
             cursor.execute(
                 "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "

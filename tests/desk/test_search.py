@@ -148,6 +148,17 @@ def test_prefixes_stems_and_accents() -> None:
 
 
 @pytest.mark.django_db
+def test_words_joined_by_slashes_at_signs_and_dots_are_found() -> None:
+    letter = _conversation(
+        "Geachte heer/mevrouw, zie www.denhaag.nl of mail info@gemeente.nl", key="letter"
+    )
+    assert _found("mevrouw") == {letter.pk}
+    assert _found("denhaag") == {letter.pk}
+    assert _found("info gemeente") == {letter.pk}
+    assert _found('"geachte heer"') == {letter.pk}
+
+
+@pytest.mark.django_db
 def test_dutch_stemming_on_postgresql() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's FTS5 matches prefixes, it does not stem")
@@ -230,6 +241,19 @@ def test_rebuilding_and_setting_up_again_keep_the_same_answers() -> None:
     setup_search_index()
     rebuild_search_index()
     assert [_found(q) for q in queries] == before
+
+
+@pytest.mark.django_db
+def test_a_changed_document_definition_rebuilds_the_documents() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite indexes the plain text")
+    conv = _conversation("Zwerfvuil bij het station", key="litter")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE nabij_conversation SET fts_nl = NULL")
+        cursor.execute("COMMENT ON COLUMN nabij_conversation.fts_nl IS 'nabij search 1'")
+    assert _found("zwerfvuil") == set()
+    setup_search_index()
+    assert _found("zwerfvuil station") == {conv.pk}
 
 
 @pytest.mark.django_db
