@@ -68,6 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"nabij: configuration error: {exc}", file=sys.stderr)
                 return 2
             raise
+        from django.conf import settings
+        from django.utils import translation
+
+        # Messages of a command are in the configured language, whatever ran before it
+        # in this process (a web request in a test, a task in a worker).
+        with translation.override(settings.LANGUAGE_CODE):
+            return int(args.func(args) or 0)
     result = args.func(args)
     return int(result or 0)
 

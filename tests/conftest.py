@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
+from django.utils import translation
 
 _real_connect = socket.socket.connect
 
@@ -28,3 +32,16 @@ def _guarded_connect(self: socket.socket, address: Any) -> Any:
 
 
 socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_over() -> Iterator[None]:
+    """Each test starts, and leaves, the thread without an active language.
+
+    The test client's requests activate their language on this thread (LocaleMiddleware)
+    and leave it on; without this, an English request would make later tests depend on
+    the order they run in.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
