@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -13,13 +12,25 @@ from django.db import connection, transaction
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
-from nabij.actions.audit import AuditBuffer, do_record_audit_event
+from nabij.actions.audit import do_record_audit_event
+from nabij.actions.patterns import do_store_patterns
 from nabij.actions.roles import ROLE_ANALYST, ROLE_COORDINATOR, people_in_roles
 from nabij.actions.rollups import day_bounds
-from nabij.models import DetectionRun, Message, MessageAnalysis, Organisation, Pattern
+from nabij.models import DetectionRun, MessageAnalysis, Organisation, Pattern
 from nabij.models.detection import SOURCE_PERIODIC
 from nabij.signals import SignalConfig, SignalMessage, detect
 from nabij.signals.detect import text_needed_from
+
+__all__ = [
+    "detect_and_store",
+    "do_alert_new_signals",
+    "do_run_periodic_detection",
+    "do_store_detection",
+    "do_store_patterns",
+    "run_detection",
+    "signal_messages",
+    "stored_detection",
+]
 
 HISTORY = timedelta(days=SignalConfig().spikes.history_days)  # spikes compare with this
 DETECTION_DAYS = 30  # the hourly job looks back this many days, today included
@@ -179,10 +190,12 @@ def do_store_detection(
 
 
 def detect_and_store(
-    start: date, end: date, *, source: str, embedder: Any = "default"
+    start: date, end: date, *, source: str, embedder: Any = "default", now: datetime | None = None
 ) -> tuple[dict[str, list[dict]], DetectionRun]:
-    """Run detection over [start, end] and keep the result (see `do_store_detection`)."""
-    computed_at = timezone.now()
+    """Run detection over [start, end] and keep the result (see `do_store_detection`).
+
+    `now` is when the messages are read (default: the clock)."""
+    computed_at = now or timezone.now()
     began = time.perf_counter()
     result = run_detection(start, end, embedder=embedder)
     run = do_store_detection(
@@ -192,12 +205,13 @@ def detect_and_store(
     return result, run
 
 
-def do_run_periodic_detection(*, today: date | None = None, embedder: Any = "default") -> int:
+def do_run_periodic_detection(*, now: datetime | None = None, embedder: Any = "default") -> int:
     """The hourly job: detect over the last DETECTION_DAYS days, keep the result and the
     patterns, and alert once about new signals; returns the number of new alerts."""
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     start = today - timedelta(days=DETECTION_DAYS - 1)
-    result, _ = detect_and_store(start, today, source=SOURCE_PERIODIC, embedder=embedder)
+    result, _ = detect_and_store(start, today, source=SOURCE_PERIODIC, embedder=embedder, now=now)
     return do_alert_new_signals(result, do_store_patterns(result))
 
 
@@ -216,63 +230,6 @@ def stored_detection(first: date, last: date) -> DetectionRun | None:
         if end >= last or end >= computed_at.astimezone(tz).date():
             return DetectionRun.objects.get(pk=pk)
     return None
-
-
-def _pattern_key(item: dict[str, Any]) -> str:
-    """A stable key: the same first members and topic give the same pattern row."""
-    first = ",".join(sorted(item.get("messages", []))[:3])
-    raw = f"{item.get('kind')}|{item.get('topic')}|{item.get('area')}|{first}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:40]
-
-
-def do_store_patterns(result: dict[str, list[dict]]) -> list[Pattern]:
-    """Create or update Pattern rows (with members) for detected patterns and bursts."""
-    items = list(result.get("patterns", [])) + [
-        w for w in result.get("warnings", []) if w.get("kind") == "coordinated"
-    ]
-    audit = AuditBuffer()
-    stored = []
-    with transaction.atomic():
-        for item in items:
-            key = _pattern_key(item)
-            pattern = Pattern.objects.filter(key=key).first()
-            created = pattern is None
-            if pattern is None:
-                pattern = Pattern(key=key)
-            pattern.kind = str(item.get("kind", "pattern"))[:30]
-            pattern.title = str(item.get("title", ""))[:300]
-            pattern.topic = str(item.get("topic") or "")[:60]
-            pattern.score = float(item.get("score") or 0.0)
-            pattern.first_seen = datetime.fromisoformat(item["start"])
-            pattern.last_seen = datetime.fromisoformat(item["end"])
-            pattern.trend = item.get("trend") or []
-            pattern.explanation = {
-                k: item.get(k) for k in ("area", "places", "terms", "types", "growth", "examples")
-            }
-            pattern.save()
-            keys = item.get("messages", [])
-            ids = _message_ids(keys)
-            pattern.members.set(ids)
-            if created:
-                audit.add(None, "pattern.detected", pattern, {"title": pattern.title[:200]})
-            stored.append(pattern)
-        audit.flush()
-    return stored
-
-
-def _message_ids(keys: list[str]) -> list[int]:
-    by_channel: dict[str, list[str]] = {}
-    for key in keys:
-        channel, _, ext = key.partition(":")
-        by_channel.setdefault(channel, []).append(ext)
-    ids: list[int] = []
-    for channel, exts in by_channel.items():
-        ids += list(
-            Message.objects.filter(channel__slug=channel, external_id__in=exts).values_list(
-                "pk", flat=True
-            )
-        )
-    return ids
 
 
 def do_alert_new_signals(result: dict[str, list[dict]], patterns: list[Pattern]) -> int:
@@ -295,5 +252,5 @@ def do_alert_new_signals(result: dict[str, list[dict]], patterns: list[Pattern])
     )
     for p in fresh:
         p.explanation = {**p.explanation, "alerted": True}
-        p.save(update_fields=["explanation"])
+    Pattern.objects.bulk_update(fresh, ["explanation"], batch_size=500)
     return len(new)

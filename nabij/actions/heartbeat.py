@@ -115,23 +115,30 @@ def _responsiveness(monday: date) -> dict[str, Any]:
 
 
 def _quotes(monday: date, topics: list[str]) -> list[dict[str, str]]:
+    """Per topic the week's most negative message (ties: the earliest stored), if readable."""
     start, end = day_bounds(monday, monday + timedelta(days=6))
+    # One pass over the week's negative messages finds every topic's candidate; scanning
+    # the week once per topic took seconds at a million messages.
+    best: dict[str, int] = {}
+    for topic, pk in (
+        MessageAnalysis.objects.filter(
+            current=True,
+            topic__in=topics,
+            sentiment_label="negatief",
+            message__direction="inbound",
+            message__sent_at__gte=start,
+            message__sent_at__lt=end,
+        )
+        .exclude(type__in=["aanval", "noodkreet", "overig"])
+        .order_by("sentiment", "message_id")
+        .values_list("topic", "pk")
+        .iterator(chunk_size=5000)
+    ):
+        best.setdefault(topic, pk)
+    chosen = MessageAnalysis.objects.only("data", "topic", "type").in_bulk(best.values())
     quotes: list[dict[str, str]] = []
     for topic in topics:
-        analysis = (
-            MessageAnalysis.objects.filter(
-                current=True,
-                topic=topic,
-                sentiment_label="negatief",
-                message__direction="inbound",
-                message__sent_at__gte=start,
-                message__sent_at__lt=end,
-            )
-            .exclude(type__in=["aanval", "noodkreet", "overig"])
-            .order_by("sentiment", "message_id")
-            .only("data", "topic", "type")
-            .first()
-        )
+        analysis = chosen.get(best.get(topic, -1))
         if analysis is None:
             continue
         text = anonymise(str(analysis.data.get("redacted_text") or ""))

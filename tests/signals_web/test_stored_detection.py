@@ -107,16 +107,17 @@ def test_a_run_covers_a_week_only_as_far_as_its_data_went() -> None:
 
 
 def test_the_hourly_job_keeps_one_current_run_with_an_audit_event() -> None:
-    today = date(2026, 10, 23)
+    today, now = date(2026, 10, 23), datetime(2026, 10, 23, 9, tzinfo=UTC)
     _store(MONDAY, MONDAY + timedelta(days=6), datetime(2026, 10, 20, tzinfo=UTC), SOURCE_WEEK)
-    assert do_run_periodic_detection(today=today, embedder=None) == 0  # no messages, no alerts
-    assert do_run_periodic_detection(today=today, embedder=None) == 0
+    assert do_run_periodic_detection(now=now, embedder=None) == 0  # no messages, no alerts
+    assert do_run_periodic_detection(now=now + timedelta(hours=1), embedder=None) == 0
     runs = DetectionRun.objects.order_by("start")
     assert [(r.start, r.end, r.source) for r in runs] == [
         (today - timedelta(days=29), today, SOURCE_PERIODIC),
         (MONDAY, MONDAY + timedelta(days=6), SOURCE_WEEK),
     ]
     periodic = runs[0]
+    assert periodic.computed_at == now + timedelta(hours=1)
     assert periodic.result == {"spikes": [], "patterns": [], "warnings": []}
     assert periodic.lexical and periodic.seconds >= 0
     events = AuditEvent.objects.filter(verb="signals.detected")
@@ -168,3 +169,40 @@ def test_stored_messages_load_with_text_only_where_detection_reads_it() -> None:
     assert (late.sent_at, late.key, late.author_first_seen.tzinfo is not None) == (
         new, "mastodon:2", True)  # fmt: skip
     assert "bus" in late.text and late.topic and late.type
+
+
+def _messages(count: int) -> list[str]:
+    from nabij.actions.ingest import do_ingest_messages, get_or_create_channel
+    from tests.foundation.factories import item
+
+    channel = get_or_create_channel("mastodon")
+    do_ingest_messages(channel, [item(f"p{i}", author_handle=f"@p{i}@x") for i in range(count)],
+                       queue_analysis=False)  # fmt: skip
+    return [f"mastodon:p{i}" for i in range(count)]
+
+
+def _pattern(keys: list[str], title: str) -> dict:
+    return {**_item("pattern", title, "2026-10-19T08:00:00+00:00", "2026-10-21T08:00:00+00:00"),
+            "messages": keys, "area": "Molenkwartier", "terms": ["lamp"]}  # fmt: skip
+
+
+def test_stored_patterns_follow_their_members_and_alert_once() -> None:
+    from nabij.actions.detection import do_alert_new_signals, do_store_patterns
+    from nabij.models import Notification, Pattern
+
+    keys = _messages(8)
+    do_create_user("cor", "Sterk-wachtwoord-42", role="coordinator")
+    first = {"patterns": [_pattern(keys[:5], "Lampen kapot (5 berichten)")]}
+    [stored] = do_store_patterns(first)
+    assert sorted(m.external_id for m in stored.members.all()) == [f"p{i}" for i in range(5)]
+    assert do_alert_new_signals(first, [stored]) == 1
+    # The same first members: the same row, now with other members and a new title.
+    grown = {"patterns": [_pattern([*keys[:3], *keys[6:], "mastodon:zz-onbekend"],
+                                   "Lampen kapot (6 berichten)")]}  # fmt: skip
+    [again] = do_store_patterns(grown)
+    assert again.pk == stored.pk and Pattern.objects.count() == 1
+    assert sorted(m.external_id for m in again.members.all()) == ["p0", "p1", "p2", "p6", "p7"]
+    assert again.title == "Lampen kapot (6 berichten)" and again.explanation["alerted"] is True
+    assert do_alert_new_signals(grown, [again]) == 0  # told once, not again for a new title
+    assert Notification.objects.filter(text__startswith="Nieuw patroon").count() == 1
+    assert AuditEvent.objects.filter(verb="pattern.detected").count() == 1
