@@ -60,6 +60,9 @@ def _rows(queryset: Any, chunk: int = 10_000) -> Iterator[tuple[Any, ...]]:
 
 
 def _aware(value: Any) -> Any:
+    """A database date-time as an aware datetime (SQLite gives naive UTC)."""
+    if type(value) is datetime and value.tzinfo is not None:
+        return value  # PostgreSQL
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime) and value.tzinfo is None:

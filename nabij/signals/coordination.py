@@ -117,9 +117,8 @@ def find_coordinated(
             confirmed.append((a, b))
     pairs = np.array(confirmed, dtype=np.int64).reshape(-1, 2)
     bursts = []
-    for group in connected_groups(len(chosen), pairs[:, 0], pairs[:, 1]):
-        if len(group) < cfg.min_accounts:
-            continue  # fewer messages than accounts needed
+    # A group with fewer messages than the accounts needed cannot be a burst.
+    for group in connected_groups(len(chosen), pairs[:, 0], pairs[:, 1], cfg.min_accounts):
         members = [chosen[i] for i in group]
         if _densest_accounts(members, cfg.window_hours) >= cfg.min_accounts:
             bursts.append(_describe(members, cfg))

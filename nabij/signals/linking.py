@@ -58,12 +58,15 @@ class UnionFind:
         return list(out.values())
 
 
-def connected_groups(count: int, first: np.ndarray, second: np.ndarray) -> list[list[int]]:
+def connected_groups(
+    count: int, first: np.ndarray, second: np.ndarray, min_size: int = 1
+) -> list[list[int]]:
     """Connected components of 0..count-1 joined by the pairs (first[k], second[k]).
 
     The same sets, in the same order, as a `UnionFind` given every pair, but in a few
     vectorised rounds: each round hooks every root to the smallest root it is paired with,
     then points every row at its root. Labels only fall, so a root is its set's smallest row.
+    Only sets of at least `min_size` rows are returned.
     """
     parent = np.arange(count, dtype=np.int64)
     a = np.asarray(first, dtype=np.int64)
@@ -80,9 +83,14 @@ def connected_groups(count: int, first: np.ndarray, second: np.ndarray) -> list[
             if np.array_equal(up, parent):
                 break
             parent = up
-    order = np.argsort(parent, kind="stable")
-    bounds = np.nonzero(np.diff(parent[order]))[0] + 1
-    return [group.tolist() for group in np.split(order, bounds)] if count else []
+    if not count:
+        return []
+    sizes = np.bincount(parent, minlength=count)
+    order = np.argsort(parent, kind="stable")  # rows by root; each set in row order
+    roots = np.nonzero(sizes >= max(1, min_size))[0]
+    starts = np.searchsorted(parent[order], roots, side="left")
+    rows = order.tolist()
+    return [rows[s : s + n] for s, n in zip(starts.tolist(), sizes[roots].tolist(), strict=True)]
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -181,9 +189,10 @@ def _coarse_cells(unit: np.ndarray, cfg: LinkConfig) -> list[np.ndarray]:
 
 
 def link_groups(
-    vectors: np.ndarray, times: np.ndarray, areas: np.ndarray, cfg: LinkConfig
+    vectors: np.ndarray, times: np.ndarray, areas: np.ndarray, cfg: LinkConfig, min_size: int = 1
 ) -> list[list[int]]:
-    """Connected components of the similarity links; rows must be sorted by `times` (s)."""
+    """Connected components of the similarity links (those of at least `min_size` rows);
+    rows must be sorted by `times` (s)."""
     count = len(times)
     if count == 0:
         return []
@@ -198,5 +207,6 @@ def link_groups(
             if len(rows) > 1 and areas[rows[0]] >= 0:
                 pairs.append(_link_rows(unit, times, areas, np.sort(rows), cfg))
     return connected_groups(
-        count, np.concatenate([a for a, _ in pairs]), np.concatenate([b for _, b in pairs])
-    )
+        count, np.concatenate([a for a, _ in pairs]), np.concatenate([b for _, b in pairs]),
+        min_size,
+    )  # fmt: skip

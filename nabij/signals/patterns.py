@@ -148,11 +148,7 @@ def find_patterns(
         )
         times = np.array([m.sent_at.timestamp() for m in block], dtype=np.float64)
         block_vectors = vectors[rows]
-        groups = [
-            g
-            for g in link_groups(block_vectors, times, areas, cfg.link_config())
-            if len(g) >= cfg.min_messages
-        ]
+        groups = link_groups(block_vectors, times, areas, cfg.link_config(), cfg.min_messages)
         if not groups:
             continue
         # Document frequencies from an evenly spread sample: enough to rank title words.

@@ -65,10 +65,18 @@ def _phrases_by_first_word() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {first: tuple(phrases) for first, phrases in out.items()}
 
 
+@lru_cache(maxsize=1)
+def _anchors() -> frozenset[str]:
+    """One word of each phrase, the longest (rarely a common one like "de" or "die")."""
+    return frozenset(max(phrase.split(), key=len) for phrase in us_them_lexicon())
+
+
 def has_us_them(normalised: str) -> bool:
     """Whether an already normalised text holds a lexicon phrase (as `us_them_hits` finds)."""
-    starts = _phrases_by_first_word()
     words = normalised.split()
+    if _anchors().isdisjoint(words):
+        return False  # a phrase needs all its words, so also its anchor
+    starts = _phrases_by_first_word()
     for i, word in enumerate(words):
         for phrase in starts.get(word, ()):
             if tuple(words[i : i + len(phrase)]) == phrase:
