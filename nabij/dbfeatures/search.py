@@ -55,23 +55,10 @@ _QUOTED = re.compile(r'"([^"]*)"')
 _PIECE = re.compile(r"[^\W_]+")  # letters and digits
 
 
-def _fold_table() -> tuple[str, str]:
-    """Latin letters with diacritics and the plain letter each one folds to."""
-    accented, plain = [], []
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        if base != char and len(base) == 1 and base.isascii() and base.isalpha():
-            accented.append(char)
-            plain.append(base)
-    return "".join(accented), "".join(plain)
-
-
-# Folded the same way in Python (queries) and in SQL (PostgreSQL documents).
-FOLD_FROM, FOLD_TO = _fold_table()
-_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+# Accents are removed the same way from queries (Python) and from PostgreSQL's documents
+# (SQL): compatibility decomposition (NFKD), then without these combining marks.
+COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_COMBINING = re.compile(f"[{COMBINING}]")
 
 
 @dataclass(frozen=True)
@@ -83,7 +70,7 @@ class Term:
 
 def fold(text: str) -> str:
     """Lower case without accents ("Crème" -> "creme")."""
-    return text.translate(_FOLD).lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
 def parse_query(query: str) -> list[Term]:
@@ -228,23 +215,36 @@ SQLITE_FILL = [
 _SPLIT = "/@."
 _SPACES = " " * len(_SPLIT)
 # Bump when the document changes: the next migrate then rebuilds every document.
-POSTGRES_VERSION = "nabij search 2"
-# The document of all messages of a conversation, in id order. Appending stops before a
-# document would pass the tsvector limit (1 MB of distinct words: only a conversation
-# of many long messages gets there), so a write never fails because of search; checking
-# the size only costs something for documents with hundreds of distinct words.
+POSTGRES_VERSION = "nabij search 3"
 # Detailed statistics (10 times the default) let the planner tell a rare word from a
 # common one, and so choose between walking the inbox order and collecting the matches.
 POSTGRES_COLUMN = [
     "ALTER TABLE nabij_conversation ADD COLUMN IF NOT EXISTS fts_nl tsvector",
     "ALTER TABLE nabij_conversation ALTER COLUMN fts_nl SET STATISTICS 1000",
 ]
-POSTGRES_SETUP = [
-    f"""CREATE OR REPLACE FUNCTION nabij_search_doc(body text) RETURNS tsvector
+
+
+def postgres_doc_function(utf8: bool = True) -> str:
+    """The function from a message text to its search vector.
+
+    Accents are removed as in fold(); that needs a UTF8 database (what Django expects).
+    With any other encoding only the Dutch stemmer's own folding (é, ë, ö, ...) applies.
+    """
+    text = f"left(body, {MAX_INDEXED})"
+    if utf8:
+        text = f"regexp_replace(normalize({text}, NFKD), '[{COMBINING}]', '', 'g')"
+    return f"""CREATE OR REPLACE FUNCTION nabij_search_doc(body text) RETURNS tsvector
         LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT to_tsvector('dutch'::regconfig, translate(left(body, {MAX_INDEXED}),
-                           '{_SPLIT}{FOLD_FROM}', '{_SPACES}{FOLD_TO}'))
-        $$""",
+        SELECT to_tsvector('dutch'::regconfig, translate({text}, '{_SPLIT}', '{_SPACES}'))
+        $$"""
+
+
+# The document of all messages of a conversation, in id order. Appending stops before a
+# document would pass the tsvector limit (1 MB of distinct words: only a conversation
+# of many long messages gets there), so a write never fails because of search; checking
+# the size only costs something for documents with hundreds of distinct words.
+POSTGRES_SETUP = [
+    postgres_doc_function(),
     """CREATE OR REPLACE FUNCTION nabij_search_concat(a tsvector, b tsvector)
         RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT CASE
@@ -365,6 +365,9 @@ def setup_search_index(using: str = "default") -> None:
                     cursor.execute(statement)
             for statement in POSTGRES_SETUP:
                 cursor.execute(statement)
+            cursor.execute("SHOW server_encoding")
+            if cursor.fetchone()[0] != "UTF8":
+                cursor.execute(postgres_doc_function(utf8=False))
             cursor.execute(
                 "SELECT col_description(a.attrelid, a.attnum) FROM pg_attribute a "
                 "WHERE a.attrelid = 'nabij_conversation'::regclass AND a.attname = 'fts_nl'"

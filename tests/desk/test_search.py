@@ -22,6 +22,7 @@ from nabij.dbfeatures.search import (
     Term,
     clean_query,
     parse_query,
+    postgres_doc_function,
     postgres_tsquery,
     postgres_tsquery_sql,
     rebuild_search_index,
@@ -254,6 +255,19 @@ def test_a_changed_document_definition_rebuilds_the_documents() -> None:
     assert _found("zwerfvuil") == set()
     setup_search_index()
     assert _found("zwerfvuil station") == {conv.pk}
+
+
+@pytest.mark.django_db
+def test_documents_without_unicode_normalisation_still_stem() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nabij_search_doc('Crème, ideeën & café/terras')::text")
+        assert cursor.fetchone()[0] == "'caf':3 'crem':1 'ideeen':2 'terras':4"
+        # The function used on a database that is not UTF8 (rolled back with the test).
+        cursor.execute(postgres_doc_function(utf8=False))
+        cursor.execute("SELECT nabij_search_doc('Crème, ideeën & café/terras')::text")
+        assert cursor.fetchone()[0] == "'caf':3 'crèm':1 'ideeen':2 'terras':4"
 
 
 @pytest.mark.django_db
