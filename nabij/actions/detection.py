@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import TextField
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from nabij.actions.audit import do_record_audit_event
@@ -59,15 +61,16 @@ def _rows(queryset: Any, chunk: int = 10_000) -> Iterator[tuple[Any, ...]]:
             yield from rows
 
 
-def _aware(value: Any) -> Any:
-    """A database date-time as an aware datetime (SQLite gives naive UTC)."""
-    if type(value) is datetime and value.tzinfo is not None:
-        return value  # PostgreSQL
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+def _as_text(field: str) -> Cast:
+    """A date-time column read as text: parsed by `_moment` in C, where the drivers' own
+    conversion (Django's time-zone loader on PostgreSQL) is Python code per value."""
+    return Cast(field, output_field=TextField())
+
+
+def _moment(value: Any) -> datetime:
+    """A date-time read as text as an aware datetime (SQLite keeps naive UTC)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _inbound(lo: datetime, hi: datetime) -> Any:
@@ -90,7 +93,7 @@ def signal_messages(
     split = min(max(text_from or lo, lo), hi)
     out = []
     counted = _inbound(lo, split).values_list(
-        "message__channel__slug", "message__sent_at", "type", "topic"
+        "message__channel__slug", _as_text("message__sent_at"), "type", "topic"
     )
     for channel, sent_at, kind, topic in _rows(counted):
         out.append(
@@ -99,7 +102,7 @@ def signal_messages(
                 channel=channel,
                 author_key="",
                 author_first_seen=None,
-                sent_at=_aware(sent_at),
+                sent_at=_moment(sent_at),
                 text="",
                 type=kind or "overig",
                 topic=topic or "overig",
@@ -109,8 +112,8 @@ def signal_messages(
         "message__channel__slug",
         "message__external_id",
         "message__contact__pseudonym",
-        "message__contact__first_seen_at",
-        "message__sent_at",
+        _as_text("message__contact__first_seen_at"),
+        _as_text("message__sent_at"),
         _TextOf("redacted_text", "data"),
         "type",
         "sentiment",
@@ -126,8 +129,8 @@ def signal_messages(
                 key=f"{channel}:{ext}",
                 channel=channel,
                 author_key=pseudonym or f"{channel}:{ext}",
-                author_first_seen=_aware(first_seen),
-                sent_at=_aware(sent_at),
+                author_first_seen=_moment(first_seen) if first_seen else None,
+                sent_at=_moment(sent_at),
                 text=str(text or ""),
                 type=kind or "overig",
                 sentiment=float(sent or 0.0),
