@@ -98,8 +98,9 @@ def find_coordinated(
     cfg = config or CoordinationConfig()
     chosen: list[SignalMessage] = []
     sets: list[set[int]] = []
-    for message in sorted(messages, key=lambda m: (m.sent_at, m.key)):
-        if not start <= message.sent_at < end:
+    start_s, end_s = start.timestamp(), end.timestamp()
+    for message in sorted(messages, key=lambda m: (m.epoch, m.key)):
+        if not start_s <= message.epoch < end_s:
             continue
         text = message.normalised
         if text and text.count(" ") + 1 >= cfg.min_words:
@@ -107,7 +108,7 @@ def find_coordinated(
             sets.append(pair_hashes(text) if text.count(" ") else word_shingles(text.split(), 2))
     if len(chosen) < cfg.min_accounts:
         return []
-    times = np.array([m.sent_at.timestamp() for m in chosen], dtype=np.float64)
+    times = np.array([m.epoch for m in chosen], dtype=np.float64)
     sig = _minhash(sets, cfg.bands * cfg.rows)
     confirmed = []
     for a, b in _candidate_pairs(sig, times, cfg):

@@ -165,7 +165,8 @@ def detect(
     if hi <= lo:
         return {"spikes": [], "patterns": [], "warnings": []}
     usable = _usable(messages)
-    in_window = [m for m in usable if lo <= m.sent_at < hi]
+    lo_s, hi_s = lo.timestamp(), hi.timestamp()
+    in_window = [m for m in usable if lo_s <= m.epoch < hi_s]
     places = gazetteer if isinstance(gazetteer, Gazetteer) else (
         Gazetteer.from_mapping(gazetteer) if gazetteer else EMPTY_GAZETTEER)  # fmt: skip
     stages.done("prepare")

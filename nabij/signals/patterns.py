@@ -110,7 +110,7 @@ def _describe_group(
         "start": min(times).isoformat(),
         "end": max(times).isoformat(),
         "score": round(len(authors) * (0.5 + min(growth, 3.0) / 2), 1),
-        "messages": [m.key for m in sorted(group, key=lambda m: (m.sent_at, m.key))],
+        "messages": [m.key for m in sorted(group, key=lambda m: (m.epoch, m.key))],
         "examples": [group[i].key for i in centroid_order[: cfg.max_examples]],
         "size": len(group),
         "authors": len(authors),
@@ -138,7 +138,7 @@ def find_patterns(
         by_topic.setdefault(message.topic, []).append(index)
     results = []
     for topic in sorted(by_topic):
-        rows = sorted(by_topic[topic], key=lambda i: (messages[i].sent_at, messages[i].key))
+        rows = sorted(by_topic[topic], key=lambda i: (messages[i].epoch, messages[i].key))
         block = [messages[i] for i in rows]
         places = [find_places(m.text, gazetteer) for m in block]
         area_ids: dict[str, int] = {}
@@ -146,7 +146,7 @@ def find_patterns(
             [area_ids.setdefault(found[0][1], len(area_ids)) if found else -1 for found in places],
             dtype=np.int64,
         )
-        times = np.array([m.sent_at.timestamp() for m in block], dtype=np.float64)
+        times = np.array([m.epoch for m in block], dtype=np.float64)
         block_vectors = vectors[rows]
         groups = link_groups(block_vectors, times, areas, cfg.link_config(), cfg.min_messages)
         if not groups:

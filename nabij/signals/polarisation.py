@@ -18,7 +18,7 @@ import numpy as np
 from .coordination import is_new_account
 from .localtime import DAY, wall_seconds
 from .records import SignalMessage
-from .text import normalise
+from .text import STOPWORDS, normalise
 
 
 @dataclass(frozen=True)
@@ -57,31 +57,40 @@ def us_them_hits(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _phrases_by_first_word() -> dict[str, tuple[tuple[str, ...], ...]]:
-    out: dict[str, list[tuple[str, ...]]] = {}
+def _anchored() -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
+    """Each phrase under one of its words, with that word's place in the phrase: the longest
+    word that is no stopword, so that few messages hold it ("lui" of "die lui")."""
+    out: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
     for phrase in us_them_lexicon():
         words = tuple(phrase.split())
-        out.setdefault(words[0], []).append(words)
-    return {first: tuple(phrases) for first, phrases in out.items()}
-
-
-@lru_cache(maxsize=1)
-def _anchors() -> frozenset[str]:
-    """One word of each phrase, the longest (rarely a common one like "de" or "die")."""
-    return frozenset(max(phrase.split(), key=len) for phrase in us_them_lexicon())
+        anchor = max(
+            range(len(words)), key=lambda i: (words[i] not in STOPWORDS, len(words[i]), -i)
+        )
+        out.setdefault(words[anchor], []).append((anchor, words))
+    return {word: tuple(found) for word, found in out.items()}
 
 
 def has_us_them(normalised: str) -> bool:
     """Whether an already normalised text holds a lexicon phrase (as `us_them_hits` finds)."""
     words = normalised.split()
-    if _anchors().isdisjoint(words):
+    anchored = _anchored()
+    if anchored.keys().isdisjoint(words):
         return False  # a phrase needs all its words, so also its anchor
-    starts = _phrases_by_first_word()
-    for i, word in enumerate(words):
-        for phrase in starts.get(word, ()):
-            if tuple(words[i : i + len(phrase)]) == phrase:
-                return True
+    for anchor in anchored.keys() & set(words):
+        at = -1
+        while (at := _index(words, anchor, at + 1)) >= 0:
+            for offset, phrase in anchored[anchor]:
+                begin = at - offset
+                if begin >= 0 and tuple(words[begin : begin + len(phrase)]) == phrase:
+                    return True
     return False
+
+
+def _index(words: list[str], word: str, start: int) -> int:
+    try:
+        return words.index(word, start)
+    except ValueError:
+        return -1
 
 
 @dataclass
@@ -187,7 +196,8 @@ def _tally(
     Those are the weeks that overlap [start, end) and the baseline weeks before them; every
     message is looked at once.
     """
-    wall = wall_seconds([m.sent_at for m in messages], tz)
+    epoch = np.fromiter((m.epoch for m in messages), dtype=np.float64, count=len(messages))
+    wall = wall_seconds([m.sent_at for m in messages], tz, epoch)
     days = np.floor_divide(wall, DAY).astype(np.int64)
     mondays = days - (days + 3) % 7  # 1970-01-01 was a Thursday
     first = _monday_of(start, tz) - 7 * cfg.baseline_weeks
@@ -230,7 +240,7 @@ def _examples(
         if messages[i].toxicity >= cfg.toxic_score or messages[i].emotion == "boos"
         or has_us_them(messages[i].normalised)
     ]  # fmt: skip
-    return [m.key for m in sorted(hits, key=lambda m: (m.sent_at, m.key))[: cfg.max_examples]]
+    return [m.key for m in sorted(hits, key=lambda m: (m.epoch, m.key))[: cfg.max_examples]]
 
 
 def find_polarisation(

@@ -67,6 +67,11 @@ class SignalMessage:
         return normalise(self.text)
 
     @computed_once
+    def epoch(self) -> float:
+        """`sent_at` as seconds since 1970 (UTC): compared and sorted like `sent_at`."""
+        return self.sent_at.timestamp()
+
+    @computed_once
     def terms(self) -> list[str]:
         """Content words of the text (no stopwords, at least three letters)."""
         return content_words(self.normalised)

@@ -68,13 +68,15 @@ def _build_grid(
     first_eval = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     origin = first_eval - timedelta(days=cfg.history_days)
     days = (end.astimezone(tz) - origin).days + 1
-    inside = [m for m in messages if origin <= m.sent_at < end]
+    first_s, end_s = origin.timestamp(), end.timestamp()
+    inside = [m for m in messages if first_s <= m.epoch < end_s]
     series_index: dict[tuple[str, str], int] = {("all", ""): 0}
     codes = np.zeros((len(inside), 3), dtype=np.int64)
     for row, message in enumerate(inside):
         codes[row, 1] = series_index.setdefault(("topic", message.topic), len(series_index))
         codes[row, 2] = series_index.setdefault(("channel", message.channel), len(series_index))
-    wall = wall_seconds([m.sent_at for m in inside], tz)
+    epoch = np.fromiter((m.epoch for m in inside), dtype=np.float64, count=len(inside))
+    wall = wall_seconds([m.sent_at for m in inside], tz, epoch)
     hours = np.floor((wall - naive_seconds(origin)) / 3600).astype(np.int64)
     cells = len(series_index) * days * 24
     flat = (codes * (days * 24) + hours[:, None]).ravel()
