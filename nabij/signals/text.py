@@ -128,14 +128,16 @@ def lexical_embedding(texts: Sequence[str], dim: int = 512) -> np.ndarray:
 
 def lexical_vectors(word_lists: Sequence[Sequence[str]], dim: int = 512) -> np.ndarray:
     """`lexical_embedding` of texts already split into content words."""
-    cells: list[int] = []
-    for row, words in enumerate(word_lists):
-        encoded = [w.encode() for w in words]
-        base = row * dim
-        cells += [base + h % dim for h in map(zlib.crc32, encoded)]
-        pairs = map(b" ".join, itertools.pairwise(encoded))
-        cells += [base + h % dim for h in map(zlib.crc32, pairs)]
-    counts = np.bincount(np.asarray(cells, dtype=np.int64), minlength=len(word_lists) * dim)
-    out = counts.reshape(len(word_lists), dim).astype(np.float32)
+    hashes: list[int] = []
+    features: list[int] = []
+    for words in word_lists:
+        encoded = list(map(str.encode, words))
+        hashes += map(zlib.crc32, encoded)
+        hashes += map(zlib.crc32, map(b" ".join, itertools.pairwise(encoded)))
+        features.append(max(0, 2 * len(encoded) - 1))
+    rows = np.repeat(np.arange(len(word_lists), dtype=np.int64), features)
+    cells = rows * dim + np.asarray(hashes, dtype=np.int64) % dim
+    out = np.zeros((len(word_lists), dim), dtype=np.float32)
+    np.add.at(out.reshape(-1), cells, 1.0)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.where(norms == 0, 1.0, norms)
