@@ -7,6 +7,7 @@ silently falls back to sorting every conversation fails here (SQLite and Postgre
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -59,6 +60,23 @@ def test_search_reads_open_conversations_in_order_and_probes_the_matches() -> No
     assert "conv_open_idx" in plan
     if connection.vendor == "sqlite":
         assert "TEMP B-TREE" not in plan
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "lantaarnpaal"},
+        {"q": '"afval naast de container" grofvuil'},
+        {"q": "paspoort", "status": "closed"},
+        {"q": "straat", "type": "klacht", "view": "onverantwoorde-stilte"},
+    ],
+)
+def test_search_is_a_condition_on_the_conversation_not_a_scan_of_messages(
+    params: dict[str, str],
+) -> None:
+    plan = _plan(params)
+    assert re.search(r"\bnabij_message\b", plan) is None
+    assert ("fts_nl" if connection.vendor == "postgresql" else "nabij_conversation_fts") in plan
 
 
 def test_search_without_words_is_empty_not_an_error() -> None:
