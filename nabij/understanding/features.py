@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -142,26 +143,47 @@ def lexical_vector(
 _SPACE_RUNS = re.compile(r"\s\s+")
 
 
-def _ngram_row(text: str, counts: dict[int, int]) -> None:
-    """Count the hashed character n-grams of `text`, within words padded by one space.
+def _word_ngrams(word: str) -> tuple[int, ...]:
+    """Feature indices of one word's character n-grams, the word padded by one space.
 
-    Feature index = |MurmurHash3-32(UTF-8 n-gram, seed 0)| mod NGRAM_FEATURES; a word
-    no longer than n gives itself once, for all n together. (The same features scikit-learn's
-    `HashingVectorizer(analyzer="char_wb")` gives, which the stored heads were trained
-    on; computing them here keeps scikit-learn out of the analyser's start-up.)
+    Feature index = |MurmurHash3-32(UTF-8 n-gram, seed 0)| mod NGRAM_FEATURES; a padded
+    word no longer than n gives itself once, for all n together. (The same features
+    scikit-learn's `HashingVectorizer(analyzer="char_wb")` gives, which the stored heads
+    were trained on; computing them here keeps scikit-learn out of the analyser's
+    start-up.)
     """
     low, high = NGRAM_RANGE
+    padded = f" {word} "
+    size = len(padded)
+    found: list[int] = []
+    for n in range(low, high + 1):
+        last = max(size - n, 0)
+        for start in range(last + 1):
+            key = _murmur(padded[start : start + n], 0, True)
+            found.append((2**31 if key == -(2**31) else abs(key)) % NGRAM_FEATURES)
+        if last == 0:
+            break
+    return tuple(found)
+
+
+# Words repeat (Zipf): each distinct word is hashed once. Bounded against hostile input.
+_WORD_MEMO: dict[str, tuple[int, ...]] = {}
+_WORD_MEMO_SIZE = 100_000
+
+
+def _ngram_row(text: str) -> Counter[int]:
+    """Counts of the hashed character n-grams of `text`, word by word."""
+    memo = _WORD_MEMO
+    found: list[int] = []
     for word in _SPACE_RUNS.sub(" ", text).split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, high + 1):
-            last = max(size - n, 0)
-            for start in range(last + 1):
-                key = _murmur(padded[start : start + n], 0, True)
-                index = (2**31 if key == -(2**31) else abs(key)) % NGRAM_FEATURES
-                counts[index] = counts.get(index, 0) + 1
-            if last == 0:
-                break  # the whole padded word fitted in one n-gram: counted once
+        indices = memo.get(word)
+        if indices is None:
+            indices = _word_ngrams(word)
+            if len(memo) >= _WORD_MEMO_SIZE:
+                memo.clear()
+            memo[word] = indices
+        found.extend(indices)
+    return Counter(found)
 
 
 def ngram_matrix(folded_texts: list[str]) -> Any:
@@ -173,8 +195,7 @@ def ngram_matrix(folded_texts: list[str]) -> Any:
     indices: list[int] = []
     values: list[float] = []
     for text in folded_texts:
-        counts: dict[int, int] = {}
-        _ngram_row(text[:_NGRAM_CHARS], counts)
+        counts = _ngram_row(text[:_NGRAM_CHARS])
         if counts:
             keys = sorted(counts)
             row = np.asarray([counts[k] for k in keys], dtype=np.float64)
