@@ -53,7 +53,7 @@ PAGES: list[tuple[str, dict[str, str]]] = [
     ("filter team", {"team": "wijkbeheer"}),
     ("page 20", {"page": "20"}),
 ]
-# Common to rare; the last matches nothing. Prefix search: "parkeer" finds "parkeren".
+# Common to rare; the last matches nothing. Prefixes: "parkeer" finds "parkeervergunning".
 SEARCH_WORDS = [
     "gemeente",
     "straat",
