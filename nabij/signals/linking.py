@@ -129,6 +129,16 @@ def _close_pairs(sims: np.ndarray, areas_i: np.ndarray, areas_j: np.ndarray,
     return np.concatenate([i_idx, same_i[hit]]), np.concatenate([j_idx, same_j[hit]])
 
 
+def _chunk_rows(times: np.ndarray, cfg: LinkConfig) -> int:
+    """Rows per block: about one window's worth, so that a block is compared with itself
+    and the window before it (not with rows far outside the window); at most `cfg.chunk`."""
+    if len(times) < 2:
+        return cfg.chunk
+    span = float(times[-1] - times[0]) + cfg.window_seconds
+    per_window = len(times) * cfg.window_seconds / max(span, 1.0)
+    return int(min(cfg.chunk, max(256, per_window)))
+
+
 def _link_rows(
     unit: np.ndarray, times: np.ndarray, areas: np.ndarray, rows: np.ndarray, cfg: LinkConfig
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -136,8 +146,9 @@ def _link_rows(
     sub_unit, sub_times, sub_areas = unit[rows], times[rows], areas[rows]
     later: list[np.ndarray] = []
     earlier: list[np.ndarray] = []
-    for lo in range(0, len(rows), cfg.chunk):
-        hi = min(lo + cfg.chunk, len(rows))
+    chunk = _chunk_rows(sub_times, cfg)
+    for lo in range(0, len(rows), chunk):
+        hi = min(lo + chunk, len(rows))
         first = int(np.searchsorted(sub_times, sub_times[lo] - cfg.window_seconds, side="left"))
         sims = sub_unit[lo:hi] @ sub_unit[first:hi].T
         # Threshold first, then check order and window on the few hits only: far cheaper
