@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -153,6 +154,9 @@ def run_analyse(args: argparse.Namespace) -> int:
         if workers > 1:
             global _FORKED
             _FORKED = analyser
+            # Objects that exist now are never collected in the workers, so the collector
+            # does not write to (and thereby copy) the pages they share with this process.
+            gc.freeze()
             # Forked before any other thread exists (the progress bar starts later).
             pool = multiprocessing.get_context("fork").Pool(workers)
         bar = tqdm(total=total, unit="msg", file=sys.stderr, disable=args.no_progress)
