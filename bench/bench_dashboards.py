@@ -146,17 +146,24 @@ def base_exists(db: str, meta_path: Path) -> bool:
     return found is not None
 
 
-def work_copy(db: str, meta_path: Path) -> str:
+def work_copy(
+    db: str,
+    meta_path: Path,
+    *,
+    name: str = "dashboards",
+    pg_base: str = PG_BASE,
+    pg_work: str = PG_WORK,
+) -> str:
     """A fresh copy of the base database to measure on (the measurement writes to it)."""
     if db == "sqlite":
-        work = OUT / "dashboards-work.sqlite3"
+        work = OUT / f"{name}-work.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{work}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(meta_path.with_suffix(".sqlite3"), work)
         return f"sqlite:///{work}"
-    pg_admin(f"DROP DATABASE IF EXISTS {PG_WORK} WITH (FORCE)")
-    pg_admin(f"CREATE DATABASE {PG_WORK} TEMPLATE {PG_BASE}")
-    return PG_SERVER + PG_WORK
+    pg_admin(f"DROP DATABASE IF EXISTS {pg_work} WITH (FORCE)")
+    pg_admin(f"CREATE DATABASE {pg_work} TEMPLATE {pg_base}")
+    return PG_SERVER + pg_work
 
 
 # --- measuring ------------------------------------------------------------------------

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_dashboards import build, cache_key
+from bench_dashboards import work_copy as dashboards_work_copy
 from bench_inbox import PG_SERVER, backend_cpu_ms, child_env, pg_admin, setup_django
 from common import ROOT, machine
 
@@ -96,15 +96,7 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
 
 def work_copy(db: str, meta_path: Path) -> str:
     """A fresh copy of the base database (the roll-ups and stored results write to it)."""
-    if db == "sqlite":
-        work = OUT / "detection-work.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{work}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(meta_path.with_suffix(".sqlite3"), work)
-        return f"sqlite:///{work}"
-    pg_admin(f"DROP DATABASE IF EXISTS {PG_WORK} WITH (FORCE)")
-    pg_admin(f"CREATE DATABASE {PG_WORK} TEMPLATE {PG_BASE}")
-    return PG_SERVER + PG_WORK
+    return dashboards_work_copy(db, meta_path, name="detection", pg_base=PG_BASE, pg_work=PG_WORK)
 
 
 class Clock:
