@@ -99,11 +99,12 @@ def _usable(messages: Sequence[object]) -> list[SignalMessage]:
 
 
 def candidate_vectors(
-    candidates: Sequence[SignalMessage], embedder: Embedder | None
+    candidates: Sequence[SignalMessage], embedder: Embedder | None, max_embedded: int = 0
 ) -> tuple[np.ndarray, bool]:
     """Embeddings for the candidates: precomputed where all agree, else from the embedder.
 
-    The second value says whether the model-free lexical fallback was used.
+    The second value says whether the model-free lexical fallback was used: without an
+    embedder, or when more than `max_embedded` (if > 0) texts would have to be embedded.
     """
     if not candidates:
         return np.zeros((0, 1), dtype=np.float32), False
@@ -111,11 +112,11 @@ def candidate_vectors(
     shapes = {np.shape(v) for v in given if v is not None}
     if len(shapes) == 1 and all(v is not None for v in given) and len(next(iter(shapes))) == 1:
         return np.vstack([np.asarray(v, dtype=np.float32) for v in given]), False
-    if embedder is None:
-        return lexical_vectors([m.terms for m in candidates]), True
     missing = [i for i, v in enumerate(given) if v is None or np.shape(v) not in shapes]
     if len(shapes) != 1:
         missing = list(range(len(candidates)))
+    if embedder is None or 0 < max_embedded < len(missing):
+        return lexical_vectors([m.terms for m in candidates]), True
     fresh = np.asarray(embedder([candidates[i].text for i in missing]), dtype=np.float32)
     if fresh.ndim != 2 or fresh.shape[0] != len(missing):
         raise ValueError(f"embedder returned shape {fresh.shape} for {len(missing)} texts")
@@ -173,7 +174,7 @@ def detect(
     spikes = find_spikes(usable, lo, hi, tz, cfg.spikes)
     stages.done("spikes")
     candidates = [m for m in in_window if m.type in cfg.patterns.types]
-    vectors, lexical = candidate_vectors(candidates, embedder)
+    vectors, lexical = candidate_vectors(candidates, embedder, cfg.patterns.max_embedded)
     stages.done("vectors")
     pattern_cfg = cfg.patterns
     if lexical:

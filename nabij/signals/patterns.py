@@ -30,6 +30,10 @@ class PatternConfig:
     window_days: float = 7.0
     similarity: float = 0.57
     lexical_similarity: float = 0.35
+    # Above this many candidates without a stored embedding the sentence encoder would
+    # cost more than the whole detection may (about 1-2 ms a text): use the lexical
+    # vectors instead (the result says so). 0 = no limit.
+    max_embedded: int = 20_000
     place_bonus: float = 0.15
     min_messages: int = 5
     min_authors: int = 3

@@ -102,3 +102,21 @@ def test_normalised_text_and_terms_are_worked_out_once_per_record() -> None:
     assert message.normalised == "de lamp is kapot" and message.terms == ["lamp", "kapot"]
     assert message.__dict__["normalised"] is message.normalised
     assert message == SignalMessage("x:1", "x", "a", None, message.sent_at, message.text)
+
+
+def test_too_many_texts_to_embed_falls_back_to_lexical_vectors() -> None:
+    from nabij.signals.detect import candidate_vectors
+    from tests.signals.factory import message
+
+    when = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    candidates = [message(i, when, f"De lantaarnpaal in straat {i} is kapot") for i in range(3)]
+    calls: list[int] = []
+
+    def embedder(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return np.ones((len(texts), 4), dtype=np.float32)
+
+    vectors, lexical = candidate_vectors(candidates, embedder, max_embedded=3)
+    assert not lexical and calls == [3] and vectors.shape == (3, 4)
+    vectors, lexical = candidate_vectors(candidates, embedder, max_embedded=2)
+    assert lexical and calls == [3] and vectors.shape[0] == 3
