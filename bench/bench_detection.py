@@ -198,7 +198,8 @@ def sqlite_statistics(url: str) -> None:
 
 
 def _stage_text(stages: dict[str, float]) -> str:
-    return ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
+    text = ", ".join(f"{k} {v:.1f}" for k, v in stages.items() if k != "lexical_vectors")
+    return text + (" (lexical vectors)" if stages.get("lexical_vectors") else "")
 
 
 def child(args: argparse.Namespace) -> int:

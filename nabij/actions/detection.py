@@ -203,10 +203,11 @@ def detect_and_store(
     `now` is when the messages are read (default: the clock)."""
     computed_at = now or timezone.now()
     began = time.perf_counter()
-    result = run_detection(start, end, embedder=embedder)
+    timings: dict[str, float] = {}
+    result = run_detection(start, end, embedder=embedder, timings=timings)
     run = do_store_detection(
         result, start, end, computed_at=computed_at, seconds=time.perf_counter() - began,
-        source=source, lexical=embedder is None,
+        source=source, lexical=embedder is None or bool(timings.get("lexical_vectors")),
     )  # fmt: skip
     return result, run
 

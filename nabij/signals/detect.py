@@ -157,7 +157,8 @@ def detect(
 
     Pass the messages of the period plus about eight weeks before it: spikes compare with
     that history. An end date is inclusive; an end datetime is exclusive. `timings`, when
-    given, receives the seconds each stage took.
+    given, receives the seconds each stage took, and `lexical_vectors` (1.0 or 0.0): whether
+    patterns were grouped by the lexical vectors instead of the embedder's.
     """
     stages = Stages(timings)
     cfg = config or SignalConfig()
@@ -175,6 +176,8 @@ def detect(
     stages.done("spikes")
     candidates = [m for m in in_window if m.type in cfg.patterns.types]
     vectors, lexical = candidate_vectors(candidates, embedder, cfg.patterns.max_embedded)
+    if timings is not None:
+        timings["lexical_vectors"] = float(lexical)
     stages.done("vectors")
     pattern_cfg = cfg.patterns
     if lexical:
