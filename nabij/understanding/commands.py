@@ -165,6 +165,13 @@ def run_analyse(args: argparse.Namespace) -> int:
                 sink.write(text)
                 bar.update(lines)
                 errors += failed
+        except BaseException as exc:
+            if pool is not None:
+                pool.terminate()  # Ctrl-C or a failure: do not wait for queued chunks
+            if isinstance(exc, KeyboardInterrupt):
+                print("\nnabij analyse: afgebroken; de uitvoer is onvolledig", file=sys.stderr)
+                return 130
+            raise
         finally:
             bar.close()
             if pool is not None:
