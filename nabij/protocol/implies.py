@@ -15,7 +15,7 @@ from nabij.protocol.fields import FIELDS, LIST, ORDINAL
 from nabij.protocol.vocab import URGENCY_LEVELS
 
 _RANK = {level: index for index, level in enumerate(URGENCY_LEVELS)}
-_BOUNDS = ("gt", "gte", "lt", "lte", "eq")
+_BOUNDS = ("gt", "gte", "lt", "lte")  # a bound never implies one value: "eq" is no bound
 
 
 def implies(b: Condition, a: Condition) -> bool:

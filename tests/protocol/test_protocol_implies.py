@@ -120,3 +120,12 @@ def test_implication_is_sound(b: Condition, a: Condition, analysis: Any, context
         facts = read_facts(analysis, context)
         if compile_condition(b)(facts):
             assert compile_condition(a)(facts)
+
+
+def test_a_bound_does_not_imply_its_edge_value() -> None:
+    # Found by the property test: "toxicity < 0.3" was taken to imply "toxicity == 0.3".
+    below = Compare(field="toxicity", op="lt", value=0.3)
+    at = Compare(field="toxicity", op="eq", value=0.3)
+    assert not implies(below, at)
+    assert not implies(Compare(field="toxicity", op="lte", value=0.3), at)
+    assert implies(at, Compare(field="toxicity", op="lte", value=0.3))
