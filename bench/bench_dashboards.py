@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -34,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_inbox import PG_SERVER, backend_cpu_ms, child_env, pg_admin, setup_django
-from common import ROOT, machine, median, percentile, run
+from common import ROOT, child_json, machine, median, percentile, run, write_report
 
 OUT = ROOT / "bench" / "out"
 PG_BASE, PG_WORK = "bench_dash_base", "bench_dash"
@@ -413,12 +412,8 @@ def _child_json(
     cmd += [f"--{flag}" for flag in ("rebuild", "drop") if getattr(args, flag)]
     cmd += [] if args.sqlite_stats else ["--no-sqlite-stats"]
     cmd += ["--meta", meta_path] if meta_path else []
-    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode or not lines:
-        print(f"{db}: {step} FAILED (exit {proc.returncode})\n", flush=True)
-        return None
-    return dict(json.loads(lines[-1]))
+    found = child_json(cmd, f"{db}: {step}")
+    return dict(found) if found is not None else None
 
 
 def parent(args: argparse.Namespace) -> int:
@@ -435,9 +430,7 @@ def parent(args: argparse.Namespace) -> int:
             failed += 1
             continue
         print(table(db, meta, res) + "\n", flush=True)
-        if args.json:
-            report = {"db": db, "build": meta, "results": res}
-            Path(args.json).with_suffix(f".{db}.json").write_text(json.dumps(report, indent=2))
+        write_report(args.json, db, {"db": db, "build": meta, "results": res})
     return 1 if failed else 0
 
 

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
@@ -34,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_dashboards import build, cache_key
 from bench_dashboards import work_copy as dashboards_work_copy
 from bench_inbox import PG_SERVER, backend_cpu_ms, child_env, pg_admin, setup_django
-from common import ROOT, machine
+from common import ROOT, child_json, machine, write_report
 
 OUT = ROOT / "bench" / "out"
 PG_BASE, PG_WORK = "bench_detect_base", "bench_detect"
@@ -266,12 +265,7 @@ def _child(args: argparse.Namespace, db: str, step: str, meta: Any = None) -> An
     cmd += [] if args.sqlite_stats else ["--no-sqlite-stats"]
     if meta is not None:
         cmd += ["--meta-json", json.dumps(meta)]
-    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode or not lines:
-        print(f"{db}: {step} FAILED (exit {proc.returncode})\n", flush=True)
-        return None
-    return json.loads(lines[-1])
+    return child_json(cmd, f"{db}: {step}")
 
 
 def parent(args: argparse.Namespace) -> int:
@@ -288,9 +282,7 @@ def parent(args: argparse.Namespace) -> int:
             failed += 1
             continue
         print(table(db, meta, res) + "\n", flush=True)
-        if args.json:
-            report = {"db": db, "build": meta, "results": res}
-            Path(args.json).with_suffix(f".{db}.json").write_text(json.dumps(report, indent=2))
+        write_report(args.json, db, {"db": db, "build": meta, "results": res})
         if any(r["wall_s"] >= TARGET_S for r in res.get("runs", {}).get("lexical", [])):
             failed += 1
     return 1 if failed else 0

@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, machine, median, percentile, run
+from common import ROOT, child_json, machine, median, percentile, run, write_report
 
 OUT = ROOT / "bench" / "out"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
@@ -391,16 +390,12 @@ def parent(args: argparse.Namespace) -> int:
                "--requests", str(args.requests), "--search-repeats", str(args.search_repeats),
                "--fts-mode", args.fts_mode, "--pg-name", args.pg_name]  # fmt: skip
         cmd += [f"--{flag}" for flag in ("rebuild", "keep", "reuse") if getattr(args, flag)]
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        lines = proc.stdout.strip().splitlines()
-        if proc.returncode or not lines:
-            print(f"{db}: FAILED (exit {proc.returncode})\n")
+        report = child_json(cmd, f"{db}:")
+        if report is None:
             failed += 1
             continue
-        report = json.loads(lines[-1])
         print(table(report) + "\n", flush=True)
-        if args.json:
-            Path(args.json).with_suffix(f".{db}.json").write_text(json.dumps(report, indent=2))
+        write_report(args.json, db, report)
     return 1 if failed else 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NABIJ = [sys.executable, "-m", "nabij.cli"]
@@ -51,6 +53,24 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
     if proc.returncode not in (0,):
         raise RuntimeError(f"nabij {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
     return proc
+
+
+def child_json(cmd: list[str], label: str) -> Any:
+    """Run a benchmark's child process, whose last line on stdout is its JSON result.
+
+    None, after a line saying so, when it fails or prints nothing."""
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode or not lines:
+        print(f"{label} FAILED (exit {proc.returncode})\n", flush=True)
+        return None
+    return json.loads(lines[-1])
+
+
+def write_report(path: str | None, db: str, report: Any) -> None:
+    """With --json PATH: the figures of one database as PATH.<db>.json."""
+    if path:
+        Path(path).with_suffix(f".{db}.json").write_text(json.dumps(report, indent=2))
 
 
 def percentile(values: list[float], pct: float) -> float:
