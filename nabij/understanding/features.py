@@ -14,6 +14,7 @@ import numpy as np
 import yaml
 from mmh3 import hash as _murmur
 
+from .memo import WordMemo
 from .normalise import CleanText
 from .toxicity import CATEGORIES, ToxicityResult
 
@@ -166,23 +167,14 @@ def _word_ngrams(word: str) -> tuple[int, ...]:
     return tuple(found)
 
 
-# Words repeat (Zipf): each distinct word is hashed once. Bounded against hostile input.
-_WORD_MEMO: dict[str, tuple[int, ...]] = {}
-_WORD_MEMO_SIZE = 100_000
+_WORD_NGRAMS = WordMemo(_word_ngrams, 100_000)
 
 
 def _ngram_row(text: str) -> Counter[int]:
     """Counts of the hashed character n-grams of `text`, word by word."""
-    memo = _WORD_MEMO
     found: list[int] = []
     for word in _SPACE_RUNS.sub(" ", text).split():
-        indices = memo.get(word)
-        if indices is None:
-            indices = _word_ngrams(word)
-            if len(memo) >= _WORD_MEMO_SIZE:
-                memo.clear()
-            memo[word] = indices
-        found.extend(indices)
+        found.extend(_WORD_NGRAMS(word))
     return Counter(found)
 
 

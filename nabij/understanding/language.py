@@ -71,11 +71,12 @@ class LanguageIdentifier:
         english = sum(1 for w in words if w in _ENGLISH_MARKERS)
         if len(words) <= 4 and dutch > english:
             return LanguageGuess("nl", 0.7, f"korte tekst met Nederlandse woorden ({dutch})")
-        distinct = {w for w in words if w in _DISTINCTLY_DUTCH}
+        typical = [w for w in words if w in _DISTINCTLY_DUTCH]
+        distinct = set(typical)
         if (
             len(distinct) >= _FAST_DISTINCT
             and english < len(distinct)
-            and sum(1 for w in words if w in _DISTINCTLY_DUTCH) >= _FAST_SHARE * len(words)
+            and len(typical) >= _FAST_SHARE * len(words)
         ):
             return LanguageGuess(
                 "nl", 0.95, f"veel typisch Nederlandse woorden ({', '.join(sorted(distinct)[:4])})"

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from .memo import WordMemo
 from .normalise import fold
 
 # Similarity below LOW means unrelated, above HIGH clearly on topic (USE cosine scale).
@@ -37,9 +38,6 @@ _ENDINGS = ("", "s", "e", "en", "n", "je", "jes", "tje", "tjes")
 _TOKEN = re.compile(r"\w+")
 
 
-_MEMO_WORDS = 50_000
-
-
 class KeywordMatcher:
     """Finds topic keywords by word lookups (a regex alternation of hundreds of keywords
     costs milliseconds per message; set lookups cost microseconds)."""
@@ -54,9 +52,7 @@ class KeywordMatcher:
                 self._add(fold(raw.strip()), index)
         self.inside_lengths = sorted({len(k) for k in self.inside})
         self.prefix_lengths = sorted({len(k) for k in self.prefix})
-        # Words repeat (Zipf), so each distinct word is looked up once; bounded so hostile
-        # input with endless unique words cannot grow it without limit.
-        self._memo: dict[str, frozenset[int]] = {}
+        self._word_topics = WordMemo(lambda word: frozenset(self._lookup(word)), 50_000)
 
     def _add(self, keyword: str, index: int) -> None:
         if not keyword.strip("* "):
@@ -70,15 +66,6 @@ class KeywordMatcher:
         else:
             for ending in _ENDINGS:
                 self.whole.setdefault(keyword + ending, set()).add(index)
-
-    def _word_topics(self, word: str) -> frozenset[int]:
-        known = self._memo.get(word)
-        if known is None:
-            known = frozenset(self._lookup(word))
-            if len(self._memo) >= _MEMO_WORDS:
-                self._memo.clear()
-            self._memo[word] = known
-        return known
 
     def _lookup(self, word: str) -> set[int]:
         found = set(self.whole.get(word, ()))
